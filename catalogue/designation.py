@@ -1,0 +1,1 @@
+"""The designation grammar (being written: see the brief in the session notes)."""

@@ -1,0 +1,54 @@
+"""Shared fixtures: where the real data lives, and the expected-JSON table helper for readers."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+FIXTURES = TESTS / "data"
+#: The real data shared by the team (absent on a user's fresh clone; always there in CI).
+SHARED_DATA = Path(os.environ.get("CATALOGUE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def shared_file(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test naming what is missing."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not present: {path} (the ../shared/data folder is absent on this machine)")
+    return path
+
+
+def readings_to_json(readings) -> list[dict]:
+    """A reader's output as plain JSON: one object per reading, in order."""
+    out = []
+    for r in readings:
+        if r.problem is not None:
+            out.append({"problem": dataclasses.asdict(r.problem)})
+        else:
+            out.append({
+                "line": r.line,
+                "source": r.source,
+                "kind": type(r.item).__name__,
+                "item": dataclasses.asdict(r.item),
+            })
+    return out
+
+
+def check_expected(readings, fixture: Path) -> None:
+    """Compare a reader's whole output with ``<fixture>.expected.json``.
+
+    Set ``UPDATE_EXPECTED=1`` to (re)write the expected file; then read the diff before committing.
+    """
+    got = readings_to_json(readings)
+    expected_path = fixture.with_name(fixture.name + ".expected.json")
+    if os.environ.get("UPDATE_EXPECTED") == "1" or not expected_path.exists():
+        expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if os.environ.get("UPDATE_EXPECTED") != "1":
+            pytest.fail(f"wrote {expected_path.name}: read it, then run again")
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    assert got == expected
