@@ -1,0 +1,549 @@
+"""The catalogue of record: one SQLite file (WAL mode), schema by numbered migrations.
+
+Every record, relation, holding and provenance row lives here; the search index is derived
+from it. Writes go through :meth:`Store.transaction`, so a run (or one file of a run) lands
+whole or not at all.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import CatalogueMissing, StoreError
+from .records import (
+    INVERSE_RELATIONS,
+    ClassNode,
+    Committee,
+    Holding,
+    Provenance,
+    Relation,
+    Standard,
+)
+
+DB_NAME = "catalogue.sqlite3"
+
+SCALARS = (
+    "work",
+    "designation",
+    "publisher",
+    "doc_type",
+    "number",
+    "part",
+    "year",
+    "supplement",
+    "status",
+    "published",
+    "in_force",
+    "withdrawn",
+    "ccs",
+    "committee",
+    "edition",
+    "pages",
+)
+JSON_DICTS = ("titles", "scope")
+JSON_LISTS = ("ics", "languages", "keywords")
+COLUMNS = ("key",) + SCALARS + JSON_DICTS + JSON_LISTS + ("added_at", "updated_at")
+# The fields whose changes users watch (DESIGN.md: "status or edition in force changed").
+WATCHED = ("status", "withdrawn", "in_force")
+INFERRED = "catalogue:inferred"
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO 8601 string with seconds: '2026-11-25T08:30:00Z'."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def catalogue_home(home: str | os.PathLike | None = None) -> Path:
+    """Where the catalogue lives: ``home``, else $CATALOGUE_HOME, else ./instance."""
+    return Path(home or os.environ.get("CATALOGUE_HOME") or "instance")
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("catalogue") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+@dataclass
+class MergeOutcome:
+    """What merging one record did: ``added``, ``updated`` or ``unchanged``, and which fields."""
+
+    key: str
+    action: str
+    fields: tuple[str, ...] = ()
+
+
+class Store:
+    """The SQLite catalogue under a home folder."""
+
+    def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
+        self.home = catalogue_home(home)
+        self.path = self.home / DB_NAME
+        if not self.path.exists():
+            if not create:
+                raise CatalogueMissing(
+                    f"No catalogue at {self.home}: run `catalogue init --demo` or `catalogue ingest FILES`."
+                )
+            self.home.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"Cannot open the catalogue {self.path}: {exc}.") from exc
+        self._in_tx = False
+
+    # ----------------------------------------------------------------- lifecycle
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> int:
+        """Apply the numbered migrations the file has not seen yet, each in its own transaction."""
+        current = self.schema_version
+        for number, sql in _migrations():
+            if number <= current:
+                continue
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in sql.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            current = number
+        return current
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Everything written inside lands together or not at all (nested calls use savepoints)."""
+        if self._in_tx:
+            name = f"sp{id(self)}_{os.urandom(3).hex()}"
+            self.db.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                self.db.execute(f"ROLLBACK TO {name}")
+                self.db.execute(f"RELEASE {name}")
+                raise
+            self.db.execute(f"RELEASE {name}")
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self._in_tx = False
+            self.db.execute("ROLLBACK")
+            raise
+        self._in_tx = False
+        self.db.execute("COMMIT")
+
+    # ----------------------------------------------------------------- writing
+    def merge(self, record: Standard, source: str, at: str | None = None) -> MergeOutcome:
+        """Insert or update one record by key, field by field, keeping provenance per field.
+
+        Empty values never wipe what another source said; a value equal to the stored one
+        changes nothing (so ingesting the same file twice reports it unchanged).
+        """
+        if not record.key or not record.work:
+            raise StoreError(f"record {record.designation!r} has no key: parse its designation first.")
+        at = at or now_iso()
+        row = self.db.execute("SELECT * FROM standards WHERE key = ?", (record.key,)).fetchone()
+        changed: list[str] = []
+        prov: list[tuple[str, object]] = []
+        if row is None:
+            values = {"key": record.key}
+            for name in SCALARS:
+                values[name] = getattr(record, name) or ""
+                if values[name]:
+                    prov.append((name, values[name]))
+            for name in JSON_DICTS:
+                data = {k: v for k, v in getattr(record, name).items() if v}
+                values[name] = json.dumps(data, ensure_ascii=False, sort_keys=True)
+                prov.extend((f"{name}.{k}", v) for k, v in data.items())
+            for name in JSON_LISTS:
+                items = _dedupe(getattr(record, name))
+                values[name] = json.dumps(items, ensure_ascii=False)
+                if items:
+                    prov.append((name, items))
+            values["added_at"] = values["updated_at"] = at
+            self.db.execute(
+                f"INSERT INTO standards ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                [values[c] for c in COLUMNS],
+            )
+            if values["status"]:
+                self._log_change(record.key, at, "status", None, values["status"])
+            action = "added"
+        else:
+            updates: dict[str, object] = {}
+            for name in SCALARS:
+                new = getattr(record, name) or ""
+                if new and new != row[name]:
+                    updates[name] = new
+                    prov.append((name, new))
+                    if name in WATCHED:
+                        self._log_change(record.key, at, name, row[name] or None, new)
+            for name in JSON_DICTS:
+                old = json.loads(row[name])
+                merged = dict(old)
+                for lang, text in getattr(record, name).items():
+                    if text and old.get(lang) != text:
+                        merged[lang] = text
+                        prov.append((f"{name}.{lang}", text))
+                if merged != old:
+                    updates[name] = json.dumps(merged, ensure_ascii=False, sort_keys=True)
+            for name in JSON_LISTS:
+                old = json.loads(row[name])
+                merged = _dedupe(old + list(getattr(record, name)))
+                if merged != old:
+                    updates[name] = json.dumps(merged, ensure_ascii=False)
+                    prov.append((name, [v for v in merged if v not in old]))
+            if updates:
+                updates["updated_at"] = at
+                sets = ", ".join(f"{k} = ?" for k in updates)
+                self.db.execute(f"UPDATE standards SET {sets} WHERE key = ?", [*updates.values(), record.key])
+                changed = [k for k in updates if k != "updated_at"]
+            action = "updated" if updates else "unchanged"
+        for fld, value in prov:
+            self.db.execute(
+                "INSERT INTO provenance (key, field, source, at, value) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (key, field, source) DO UPDATE SET at = excluded.at, value = excluded.value "
+                "WHERE provenance.value IS NOT excluded.value",
+                (record.key, fld, source, at, json.dumps(value, ensure_ascii=False)),
+            )
+        rel_changed = self._merge_relations(record)
+        hold_changed = self._merge_holdings(record)
+        if action == "unchanged" and (rel_changed or hold_changed):
+            action = "updated"
+            changed = ["relations"] * bool(rel_changed) + ["holdings"] * bool(hold_changed)
+            self.db.execute("UPDATE standards SET updated_at = ? WHERE key = ?", (at, record.key))
+        elif rel_changed or hold_changed:
+            changed += ["relations"] * bool(rel_changed) + ["holdings"] * bool(hold_changed)
+        return MergeOutcome(record.key, action, tuple(changed))
+
+    def _merge_relations(self, record: Standard) -> int:
+        count = 0
+        for rel in record.relations:
+            if not rel.target_key:
+                continue
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO relations (key, type, target, target_key, degree, origin) "
+                "VALUES (?, ?, ?, ?, ?, 'source')",
+                (record.key, rel.type, rel.target, rel.target_key, rel.degree),
+            )
+            count += cur.rowcount
+            self.db.execute(
+                "INSERT OR IGNORE INTO relations (key, type, target, target_key, degree, origin) "
+                "VALUES (?, ?, ?, ?, ?, 'inverse')",
+                (rel.target_key, INVERSE_RELATIONS[rel.type], record.designation, record.key, rel.degree),
+            )
+            if rel.type in ("replaces", "replaced_by"):
+                # A source row supersedes an inferred one for the same pair of editions.
+                self.db.execute(
+                    "DELETE FROM relations WHERE origin = 'inferred' AND type IN ('replaces', 'replaced_by') "
+                    "AND ((key = ? AND target_key = ?) OR (key = ? AND target_key = ?))",
+                    (record.key, rel.target_key, rel.target_key, record.key),
+                )
+        return count
+
+    def _merge_holdings(self, record: Standard) -> int:
+        count = 0
+        for h in record.holdings:
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO holdings (key, format, shelf_mark, access, note) VALUES (?, ?, ?, ?, ?)",
+                (record.key, h.format, h.shelf_mark, h.access, h.note),
+            )
+            count += cur.rowcount
+        return count
+
+    def _log_change(self, key: str, at: str, fld: str, old: str | None, new: str | None) -> None:
+        self.db.execute("INSERT INTO changes (key, at, field, old, new) VALUES (?, ?, ?, ?, ?)", (key, at, fld, old, new))
+
+    def put_class_node(self, node: ClassNode) -> str:
+        """Insert or update a classification node; answers added | updated | unchanged."""
+        titles = json.dumps(node.titles, ensure_ascii=False, sort_keys=True)
+        notes = json.dumps(node.notes, ensure_ascii=False, sort_keys=True)
+        row = self.db.execute(
+            "SELECT parent, titles, notes FROM classifications WHERE scheme = ? AND code = ?", (node.scheme, node.code)
+        ).fetchone()
+        if row is None:
+            self.db.execute(
+                "INSERT INTO classifications (scheme, code, parent, titles, notes) VALUES (?, ?, ?, ?, ?)",
+                (node.scheme, node.code, node.parent, titles, notes),
+            )
+            return "added"
+        merged_titles = {**json.loads(row["titles"]), **{k: v for k, v in node.titles.items() if v}}
+        merged_notes = {**json.loads(row["notes"]), **{k: v for k, v in node.notes.items() if v}}
+        new = (node.parent or row["parent"], json.dumps(merged_titles, ensure_ascii=False, sort_keys=True),
+               json.dumps(merged_notes, ensure_ascii=False, sort_keys=True))
+        if new == (row["parent"], row["titles"], row["notes"]):
+            return "unchanged"
+        self.db.execute(
+            "UPDATE classifications SET parent = ?, titles = ?, notes = ? WHERE scheme = ? AND code = ?",
+            (*new, node.scheme, node.code),
+        )
+        return "updated"
+
+    def put_committee(self, committee: Committee) -> str:
+        """Insert or update a technical committee; answers added | updated | unchanged."""
+        titles = json.dumps(committee.titles, ensure_ascii=False, sort_keys=True)
+        row = self.db.execute("SELECT * FROM committees WHERE reference = ?", (committee.reference,)).fetchone()
+        if row is None:
+            self.db.execute(
+                "INSERT INTO committees (reference, publisher, titles, scope) VALUES (?, ?, ?, ?)",
+                (committee.reference, committee.publisher, titles, committee.scope),
+            )
+            return "added"
+        new = (committee.publisher or row["publisher"], titles if committee.titles else row["titles"],
+               committee.scope or row["scope"])
+        if new == (row["publisher"], row["titles"], row["scope"]):
+            return "unchanged"
+        self.db.execute(
+            "UPDATE committees SET publisher = ?, titles = ?, scope = ? WHERE reference = ?", (*new, committee.reference)
+        )
+        return "updated"
+
+    # ----------------------------------------------------------------- editions in force
+    def settle_works(self, works: Iterable[str], at: str | None = None) -> list[str]:
+        """Work out, for each work, which edition replaced which, where sources are silent.
+
+        Explicit ``replaces`` relations win. Where a source gives none (IEC never does), a newer
+        published edition of the same work replaces the next older one; editions that are then
+        superseded but still say ``current`` (or nothing) become ``replaced``. Answers the keys
+        whose status changed.
+        """
+        at = at or now_iso()
+        changed = []
+        for work in set(works):
+            editions = self._editions_rows(work)
+            published = [e for e in editions if e["status"] not in ("draft",) and e["supplement"] == ""]
+            if len(published) < 2:
+                continue
+            explicit_successor = {
+                r["key"]
+                for r in self.db.execute(
+                    "SELECT key FROM relations WHERE type = 'replaced_by' AND origin != 'inferred' AND key IN "
+                    f"({', '.join('?' * len(published))})",
+                    [e["key"] for e in published],
+                )
+            }
+            self.db.execute(
+                f"DELETE FROM relations WHERE origin = 'inferred' AND key IN ({', '.join('?' * len(published))})",
+                [e["key"] for e in published],
+            )
+            ordered = sorted(published, key=_edition_order)
+            for older, newer in zip(ordered, ordered[1:]):
+                if older["key"] in explicit_successor:
+                    continue
+                self.db.execute(
+                    "INSERT OR IGNORE INTO relations (key, type, target, target_key, degree, origin) "
+                    "VALUES (?, 'replaced_by', ?, ?, NULL, 'inferred')",
+                    (older["key"], newer["designation"], newer["key"]),
+                )
+                self.db.execute(
+                    "INSERT OR IGNORE INTO relations (key, type, target, target_key, degree, origin) "
+                    "VALUES (?, 'replaces', ?, ?, NULL, 'inferred')",
+                    (newer["key"], older["designation"], older["key"]),
+                )
+            superseded = self._superseded_keys([e["key"] for e in published])
+            for e in published:
+                if e["key"] in superseded and e["status"] in ("", "current"):
+                    self.db.execute(
+                        "UPDATE standards SET status = 'replaced', updated_at = ? WHERE key = ?", (at, e["key"])
+                    )
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO provenance (key, field, source, at, value) VALUES (?, 'status', ?, ?, ?)",
+                        (e["key"], INFERRED, at, json.dumps("replaced")),
+                    )
+                    self._log_change(e["key"], at, "status", e["status"] or None, "replaced")
+                    changed.append(e["key"])
+        return changed
+
+    def _superseded_keys(self, keys: list[str]) -> set[str]:
+        """Keys that a catalogued, published newer edition replaces."""
+        if not keys:
+            return set()
+        rows = self.db.execute(
+            "SELECT r.key FROM relations r JOIN standards s ON s.key = r.target_key "
+            f"WHERE r.type = 'replaced_by' AND s.status NOT IN ('draft', 'upcoming') AND r.key IN ({', '.join('?' * len(keys))})",
+            keys,
+        )
+        return {r["key"] for r in rows}
+
+    def _editions_rows(self, work: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT key, designation, status, year, published, in_force, supplement FROM standards WHERE work = ?",
+            (work,),
+        ).fetchall()
+
+    def edition_in_force(self, work: str) -> Standard | None:
+        """The edition of ``work`` in force now, or None (withdrawn without successor, or unknown).
+
+        An edition is in force when it is published (not draft, not upcoming), not withdrawn,
+        and no published newer edition replaces it, by an explicit relation or, where the sources
+        give none, by being newer (see :meth:`settle_works`).
+        """
+        key = self.edition_in_force_key(work)
+        return self.get(key) if key else None
+
+    def edition_in_force_key(self, work: str) -> str | None:
+        editions = [e for e in self._editions_rows(work) if e["supplement"] == ""]
+        candidates = [e for e in editions if e["status"] in ("current", "")]
+        superseded = self._superseded_keys([e["key"] for e in candidates])
+        candidates = [e for e in candidates if e["key"] not in superseded]
+        if not candidates:
+            return None
+        # A stale "current" on an old edition loses to a newer one: newest first.
+        return max(candidates, key=_edition_order)["key"]
+
+    # ----------------------------------------------------------------- reading
+    def get(self, key: str) -> Standard | None:
+        """The whole record by key, with relations (both ways), holdings and provenance."""
+        row = self.db.execute("SELECT * FROM standards WHERE key = ?", (key,)).fetchone()
+        return self._record(row) if row else None
+
+    def exists(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM standards WHERE key = ?", (key,)).fetchone() is not None
+
+    def work_exists(self, work: str) -> bool:
+        return self.db.execute("SELECT 1 FROM standards WHERE work = ? LIMIT 1", (work,)).fetchone() is not None
+
+    def editions(self, work: str) -> list[Standard]:
+        """All editions (and supplements) of a work, oldest first."""
+        rows = self.db.execute("SELECT * FROM standards WHERE work = ?", (work,)).fetchall()
+        return [self._record(r) for r in sorted(rows, key=_edition_order)]
+
+    def _record(self, row: sqlite3.Row) -> Standard:
+        data = {c: row[c] for c in ("key",) + SCALARS}
+        for name in JSON_DICTS + JSON_LISTS:
+            data[name] = json.loads(row[name])
+        rec = Standard(**data)
+        rec.relations = self.relations(row["key"])
+        rec.holdings = [
+            Holding(h["format"], h["shelf_mark"], h["access"], h["note"])
+            for h in self.db.execute("SELECT * FROM holdings WHERE key = ? ORDER BY rowid", (row["key"],))
+        ]
+        rec.provenance = [
+            Provenance(p["field"], p["source"], p["at"], json.loads(p["value"]) if p["value"] else None)
+            for p in self.db.execute("SELECT * FROM provenance WHERE key = ? ORDER BY field, at, source", (row["key"],))
+        ]
+        return rec
+
+    def relations(self, key: str) -> list[Relation]:
+        """Relations of a record, each marked resolved when its target (edition or work) is catalogued."""
+        rows = self.db.execute(
+            "SELECT r.type, r.target, r.target_key, r.degree, "
+            "EXISTS (SELECT 1 FROM standards s WHERE s.key = r.target_key) "
+            "OR EXISTS (SELECT 1 FROM standards s WHERE s.work = r.target_key) AS resolved "
+            "FROM relations r WHERE r.key = ? ORDER BY r.type, r.target_key",
+            (key,),
+        ).fetchall()
+        seen: set[tuple[str, str]] = set()
+        out = []
+        for r in rows:
+            if (r["type"], r["target_key"]) in seen:
+                continue
+            seen.add((r["type"], r["target_key"]))
+            out.append(Relation(r["type"], r["target"], r["degree"], r["target_key"], bool(r["resolved"])))
+        return out
+
+    def iter_records(self, batch: int = 2000) -> Iterator[Standard]:
+        """Every record, in key order, read in batches (for export and reindex)."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT * FROM standards WHERE key > ? ORDER BY key LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._record(row)
+            last = rows[-1]["key"]
+
+    def keys(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT key FROM standards ORDER BY key")]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM standards").fetchone()[0]
+
+    def stats(self) -> dict:
+        """Counts for statistics: records, by publisher, by status (DESIGN.md ``stats`` contract)."""
+        by_pub = {r[0] or "?": r[1] for r in self.db.execute(
+            "SELECT publisher, COUNT(*) FROM standards GROUP BY publisher ORDER BY COUNT(*) DESC, publisher")}
+        by_status = {r[0] or "unknown": r[1] for r in self.db.execute(
+            "SELECT status, COUNT(*) FROM standards GROUP BY status ORDER BY COUNT(*) DESC, status")}
+        return {"records": self.count(), "by_publisher": by_pub, "by_status": by_status}
+
+    def class_nodes(self, scheme: str, parent: str | None = None) -> list[ClassNode]:
+        sql = "SELECT * FROM classifications WHERE scheme = ?"
+        args: list = [scheme]
+        if parent is not None:
+            sql += " AND parent = ?"
+            args.append(parent)
+        return [
+            ClassNode(r["scheme"], r["code"], r["parent"], json.loads(r["titles"]), json.loads(r["notes"]))
+            for r in self.db.execute(sql + " ORDER BY code", args)
+        ]
+
+    def class_node(self, scheme: str, code: str) -> ClassNode | None:
+        r = self.db.execute("SELECT * FROM classifications WHERE scheme = ? AND code = ?", (scheme, code)).fetchone()
+        return ClassNode(r["scheme"], r["code"], r["parent"], json.loads(r["titles"]), json.loads(r["notes"])) if r else None
+
+    def committees(self) -> list[Committee]:
+        return [
+            Committee(r["reference"], json.loads(r["titles"]), r["publisher"], r["scope"])
+            for r in self.db.execute("SELECT * FROM committees ORDER BY reference")
+        ]
+
+    def changes_since(self, since: str, keys: Iterable[str] | None = None) -> list[dict]:
+        """Logged changes of watched fields at or after ``since`` (an ISO date or time)."""
+        rows = self.db.execute("SELECT * FROM changes WHERE at >= ? ORDER BY seq", (since,)).fetchall()
+        wanted = set(keys) if keys is not None else None
+        return [dict(r) for r in rows if wanted is None or r["key"] in wanted]
+
+    def recent(self, limit: int = 20) -> list[Standard]:
+        rows = self.db.execute("SELECT * FROM standards ORDER BY updated_at DESC, key LIMIT ?", (limit,)).fetchall()
+        return [self._record(r) for r in rows]
+
+    def integrity_ok(self) -> bool:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _edition_order(e) -> tuple:
+    """Sort key for editions of one work: by year, then published date, then key."""
+    return (e["year"] or "", e["published"] or "", e["key"])
+
+
+def _dedupe(items: Iterable) -> list:
+    out = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out

@@ -1,0 +1,253 @@
+"""read -> validate -> merge into the store -> (after commit) update the index -> report.
+
+All-or-nothing per file: a file's good records land in one transaction, its bad records are
+reported, and a run stopped at any moment leaves the catalogue as it was before the file in
+progress (SQLite rolls back an unfinished transaction, even after kill -9). ``strict`` makes
+the whole run one transaction that the first problem stops.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from catalogue.designation import DesignationError, parse_designation, try_parse
+from catalogue.errors import CatalogueError, UsageError
+from catalogue.records import STATUSES, ClassNode, Committee, Problem, Standard
+from catalogue.store import Store, now_iso
+
+from .detect import detect_format
+from .progress import NoProgress, Progress
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SLUG = re.compile(r"[^a-z0-9.]+")
+
+
+class StrictStop(CatalogueError):
+    """--strict: the first problem stops the run and nothing is written."""
+
+    exit_code = 1
+
+
+@dataclass
+class FileReport:
+    file: str
+    format: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    other: int = 0  # classification nodes, committees, systems ...
+
+
+@dataclass
+class IngestReport:
+    """Counts and every problem as ``file:line: field: reason`` (DESIGN.md ``ingest --json``)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    files: list[FileReport] = field(default_factory=list)
+    dry_run: bool = False
+    changed_keys: set[str] = field(default_factory=set)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "problems": [
+                {"file": p.file, "line": p.line, "field": p.field, "reason": p.reason} for p in self.problems
+            ],
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"rejected {self.rejected}" + (" (dry run: nothing written)" if self.dry_run else ""))
+
+
+def slug_key(text: str) -> str:
+    """A stand-in key for a relation target the grammar cannot parse ('Directive 2006/42/EC')."""
+    return _SLUG.sub("-", text.lower()).strip("-")
+
+
+def complete_record(rec: Standard) -> Problem | None:
+    """Fill key, work and the designation's parts from the grammar; check status and dates.
+
+    Answers a Problem (with file and line left for the caller) when the record cannot land.
+    """
+    try:
+        d = parse_designation(rec.designation)
+    except DesignationError as exc:
+        return Problem("", None, "designation", str(exc))
+    rec.designation = d.display
+    rec.key, rec.work = d.key, d.work
+    rec.publisher = d.publisher
+    rec.doc_type, rec.number, rec.part, rec.year, rec.supplement = d.type, d.number, d.part, d.year, d.supplement
+    if rec.status and rec.status not in STATUSES:
+        return Problem("", None, "status", f"unknown status '{rec.status}'; use one of: {', '.join(STATUSES)}")
+    for name in ("published", "in_force", "withdrawn"):
+        value = getattr(rec, name)
+        if value and not _DATE.match(value):
+            return Problem("", None, name, f"'{value}' is not a date (YYYY-MM-DD)")
+    if d.supplement:
+        base = base_of(d)
+        if base is not None:
+            kind = "corrects" if d.supplement.lower().startswith("cor") else "amends"
+            rec.add_relation(kind, base.display)
+    for rel in rec.relations:
+        if not rel.target_key:
+            target = try_parse(rel.target)
+            rel.target_key = target.key if target else slug_key(rel.target)
+            if target:
+                rel.target = target.display
+    # A record never relates to itself (some sources list the edition among its own predecessors).
+    rec.relations = [r for r in rec.relations if r.target_key != rec.key]
+    return None
+
+
+def base_of(d) -> object | None:
+    """The edition a supplement belongs to: 'ISO 5208:2015/Amd 1:2020' -> ISO 5208:2015."""
+    display = d.display
+    for sep in ("/", "+"):
+        idx = display.rfind(sep + d.supplement.split()[0][:3])
+        if idx > 0:
+            return try_parse(display[:idx])
+    cut = display.replace(d.supplement, "").rstrip(" /+")
+    return try_parse(cut) if cut != display else None
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[Path],
+    fmt: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+    on_commit: Callable[[set[str]], None] | None = None,
+    source_prefix: str = "",
+) -> IngestReport:
+    """Ingest files (or folders/archives a reader accepts) into ``store``; see the module docstring.
+
+    ``on_commit`` receives the keys written by each committed file (and the other editions
+    of their works), for the caller to update the search index.
+    """
+    progress = progress or NoProgress()
+    report = IngestReport(dry_run=dry_run)
+    started = time.monotonic()
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"{p}: no such file or folder.")
+    modules = [(p, detect_format(p, fmt)) for p in paths]
+    if strict and not dry_run:
+        with store.transaction():
+            for path, module in modules:
+                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix)
+        if on_commit and report.changed_keys:
+            on_commit(set(report.changed_keys))
+    else:
+        for path, module in modules:
+            before = set(report.changed_keys)
+            if dry_run:
+                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix)
+                continue
+            with store.transaction():
+                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix)
+            if on_commit:
+                fresh = report.changed_keys - before
+                if fresh:
+                    t0 = time.monotonic()
+                    on_commit(fresh)
+                    report.timings["index"] = report.timings.get("index", 0.0) + time.monotonic() - t0
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix) -> None:
+    name = str(path)
+    source = f"{source_prefix}{module.FORMAT}:{path.name}"
+    at = now_iso()
+    fr = FileReport(name, module.FORMAT)
+    report.files.append(fr)
+    progress.begin(path.name)
+    works: set[str] = set()
+    keys: set[str] = set()
+    seen: dict[str, int] = {}
+    t_read = t_store = 0.0
+    t0 = time.monotonic()
+    for reading in module.read(path):
+        t1 = time.monotonic()
+        t_read += t1 - t0
+        progress.step()
+        if reading.problem is not None:
+            _reject(report, fr, reading.problem, strict)
+            t0 = time.monotonic()
+            continue
+        item = reading.item
+        where = f"{name}!{reading.source}" if reading.source else name
+        if isinstance(item, Standard):
+            problem = complete_record(item)
+            if problem is not None:
+                problem.file, problem.line = where, reading.line
+                _reject(report, fr, problem, strict)
+            elif dry_run:
+                fr.added += 1
+            else:
+                if item.key in seen:
+                    # The same edition twice in one file: the later record enriches the earlier.
+                    pass
+                seen[item.key] = reading.line or 0
+                outcome = store.merge(item, source, at)
+                setattr(fr, outcome.action, getattr(fr, outcome.action) + 1)
+                if outcome.action != "unchanged":
+                    keys.add(item.key)
+                    works.add(item.work)
+                    for rel in item.relations:
+                        keys.add(rel.target_key)
+        elif isinstance(item, ClassNode):
+            fr.other += 1
+            if not dry_run:
+                store.put_class_node(item)
+        elif isinstance(item, Committee):
+            fr.other += 1
+            if not dry_run:
+                store.put_committee(item)
+        elif hasattr(item, "store_into"):
+            # Systems and schemes know how to write themselves (catalogue.systems / catalogue.schemes).
+            fr.other += 1
+            if not dry_run:
+                keys.update(item.store_into(store, source, at))
+        else:
+            _reject(report, fr, Problem(where, reading.line, None, f"reader gave an unknown item {type(item).__name__}"), strict)
+        t0 = time.monotonic()
+        t_store += t0 - t1
+    if works and not dry_run:
+        t1 = time.monotonic()
+        keys.update(store.settle_works(works, at))
+        for work in works:
+            keys.update(e["key"] for e in store._editions_rows(work))
+        t_store += time.monotonic() - t1
+    report.timings["read"] = report.timings.get("read", 0.0) + t_read
+    report.timings["store"] = report.timings.get("store", 0.0) + t_store
+    report.added += fr.added
+    report.updated += fr.updated
+    report.unchanged += fr.unchanged
+    report.changed_keys |= {k for k in keys if k}
+    progress.done(f"(added {fr.added}, updated {fr.updated}, unchanged {fr.unchanged}, rejected {fr.rejected})")
+
+
+def _reject(report: IngestReport, fr: FileReport, problem: Problem, strict: bool) -> None:
+    report.problems.append(problem)
+    report.rejected += 1
+    fr.rejected += 1
+    if strict:
+        raise StrictStop(f"--strict: stopped at the first problem, nothing was written: {problem}")
