@@ -49,6 +49,9 @@ def handle_errors(func):
 @click.pass_context
 def main(ctx: click.Context, home: Path | None) -> None:
     """The standards catalogue: ingest, search and serve technical standards."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     ctx.obj = {"home": home}
 
 
@@ -64,23 +67,13 @@ def _store(ctx: click.Context, create: bool = False):
 @handle_errors
 def init(ctx: click.Context, demo: bool) -> None:
     """Create an empty catalogue (or the demo catalogue) under --home."""
-    from .store import Store
+    from .service import Catalogue
 
-    store = Store(ctx.obj["home"], create=True)
     if demo:
-        from .demo import load_demo
-
-        report = load_demo(store, progress=_progress_sink())
-        click.echo(f"Demo catalogue loaded into {store.home}: {report.summary()}", err=True)
-    else:
-        click.echo(f"Catalogue ready at {store.home} ({store.count()} records).", err=True)
-    store.close()
-
-
-def _progress_sink():
-    from ingest.progress import make_progress
-
-    return make_progress(sys.stderr)
+        report = _init_demo(ctx.obj["home"])
+        sys.exit(1 if report.rejected else 0)
+    with Catalogue(ctx.obj["home"], create=True) as cat:
+        click.echo(f"Catalogue ready at {cat.home} ({cat.store.count()} records).", err=True)
 
 
 @main.command()
@@ -203,6 +196,197 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
             if output:
                 out.close()
     click.echo(f"exported {n} records" + (f" to {output}" if output else ""), err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default=None, help="Reader to use instead of detecting it (see --list-formats).")
+@click.option("--dry-run", is_flag=True, help="Read and validate only; write nothing.")
+@click.option("--strict", is_flag=True, help="Make the whole run all-or-nothing: the first problem stops it.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report (JSON) to FILE.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (DESIGN.md contract).")
+@click.pass_context
+@handle_errors
+def ingest(ctx, paths, fmt, dry_run, strict, report_file, as_json):
+    """Load files, folders or archives into the catalogue and update the search index.
+
+    Formats are detected from each file's first bytes and name. Each file lands whole or not
+    at all; every rejected record is reported as file:line: field: reason.
+    """
+    from .service import Catalogue
+    from ingest.progress import make_progress
+
+    with Catalogue(ctx.obj["home"], create=True) as cat:
+        report = cat.ingest(paths, fmt=fmt, dry_run=dry_run, strict=strict, progress=make_progress(sys.stderr))
+    data = report.to_json()
+    if report_file:
+        report_file.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if as_json:
+        _emit_json(data)
+    else:
+        for p in report.problems:
+            click.echo(str(p), err=True)
+        click.echo(report.summary() + f" in {report.seconds:.1f}s", err=True)
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.command()
+@click.pass_context
+@handle_errors
+def reindex(ctx):
+    """Rebuild the search index from the store into a fresh folder, then swap it in."""
+    from .service import Catalogue
+
+    with Catalogue(ctx.obj["home"]) as cat:
+        n = cat.reindex()
+    click.echo(f"reindexed {n} records", err=True)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100), help="Hits to show (at most 100).")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Narrow by publisher, status, ics, ccs, year, decade, committee, language or system; repeatable.")
+@click.option("--sort", default="relevance", type=click.Choice(["relevance", "designation", "date"]), show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (DESIGN.md contract).")
+@click.pass_context
+@handle_errors
+def search(ctx, query, limit, filters, sort, as_json):
+    """Search by designation (any spelling) or words in Chinese, English or French."""
+    from .service import Catalogue
+    from .errors import UsageError
+
+    parsed: dict[str, list[str]] = {}
+    for item in filters:
+        field, sep, value = item.partition("=")
+        if not sep or not value:
+            raise UsageError(f"--filter '{item}' must be FIELD=VALUE, e.g. --filter status=current.")
+        parsed.setdefault(field.strip(), []).append(value.strip())
+    with Catalogue(ctx.obj["home"]) as cat:
+        result = cat.search(query, filters=parsed, sort=sort, page_size=limit)
+    data = result.to_json()
+    if as_json:
+        _emit_json(data)
+    else:
+        click.echo(f"{data['total']} results for '{query}'", err=True)
+        if data.get("suggestion"):
+            click.echo(f"did you mean: {data['suggestion']}", err=True)
+        for hit in data["hits"]:
+            title = hit["titles"].get("zh") or hit["titles"].get("en") or next(iter(hit["titles"].values()), "")
+            click.echo(f"{hit['designation']:<32} {hit['status']:<10} {title}")
+    sys.exit(0 if data["total"] else 1)
+
+
+@main.command("check-refs")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print {references: [...]} as JSON (DESIGN.md contract).")
+@click.pass_context
+@handle_errors
+def check_refs(ctx, source, as_json):
+    """Check every standard cited in a document (.docx, .html, .md, .txt) or standard input (-).
+
+    Each reference gets a verdict: current, superseded, withdrawn, upcoming, unknown or
+    ambiguous, with the edition in force; the corrected reference list follows.
+    """
+    from ingest.documents import DocumentError, extract_text
+
+    from .errors import UsageError
+    from .refcheck import check_text, corrected_list
+
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"{source}: no such file.")
+        try:
+            text = extract_text(path.name, path.read_bytes())
+        except DocumentError as exc:
+            raise UsageError(str(exc)) from exc
+    with _store(ctx) as store:
+        refs = check_text(store, text)
+    if as_json:
+        _emit_json({"references": [r.to_json() for r in refs]})
+    else:
+        for r in refs:
+            extra = f" -> {r.current}" if r.current and r.current != r.text else ""
+            click.echo(f"{r.text}\t{r.verdict}{extra}")
+        if refs:
+            click.echo("\ncorrected references:")
+            for line in corrected_list(refs):
+                click.echo(f"  {line}")
+        else:
+            click.echo("no standard designations found", err=True)
+    sys.exit(0 if refs and all(r.verdict == "current" for r in refs) else 1)
+
+
+@main.command()
+@click.option("--since", required=True, help="A date, YYYY-MM-DD: list changes on or after it.")
+@click.option("--scheme", "scheme_id", default=None, help="Only standards this benchmarking scheme cites.")
+@click.option("--system", "system_id", default=None, help="Only standards this industry system lists.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@click.pass_context
+@handle_errors
+def changes(ctx, since, scheme_id, system_id, as_json):
+    """Cited standards whose status or edition in force changed since a date."""
+    import re
+
+    from .errors import NotFound, UsageError
+    from .systems import changes_for
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
+        raise UsageError(f"--since '{since}' is not a date; write it as YYYY-MM-DD.")
+    with _store(ctx) as store:
+        if scheme_id and not store.db.execute("SELECT 1 FROM schemes WHERE id = ?", (scheme_id,)).fetchone():
+            raise NotFound(f"No benchmarking scheme '{scheme_id}'; `catalogue changes --help` says how to list them.")
+        if system_id and not store.db.execute("SELECT 1 FROM systems WHERE id = ?", (system_id,)).fetchone():
+            raise NotFound(f"No standard system '{system_id}'.")
+        events = changes_for(store, since, scheme_id, system_id)
+    if as_json:
+        _emit_json(events)
+        return
+    for e in events:
+        now = f" (in force now: {e['in_force_designation']})" if e["in_force_designation"] else ""
+        click.echo(f"{e['at'][:10]}  {e['designation']}  {e['field']}: {e['old'] or '-'} -> {e['new']}{now}")
+    if not events:
+        click.echo(f"no changes since {since}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.pass_context
+@handle_errors
+def serve(ctx, host, port):
+    """Serve the catalogue on the web with a production WSGI server (waitress).
+
+    Creates the demo catalogue first if there is no catalogue yet.
+    """
+    from .store import catalogue_home, DB_NAME
+    from .web.serve import serve as run_server
+
+    home = catalogue_home(ctx.obj["home"])
+    if not (home / DB_NAME).exists():
+        click.echo(f"No catalogue at {home}: loading the demo catalogue first.", err=True)
+        _init_demo(home)
+    click.echo(f"Serving {home} on http://{host}:{port}/", err=True)
+    run_server(home, host, port)
+
+
+def _init_demo(home):
+    """Load the bundled demo catalogue through the ordinary ingest pipeline."""
+    from ingest.progress import make_progress
+
+    from .demo import demo_files
+    from .service import Catalogue
+
+    with Catalogue(home, create=True) as cat:
+        report = cat.ingest(demo_files(), progress=make_progress(sys.stderr), source_prefix="demo/")
+        for p in report.problems:
+            click.echo(str(p), err=True)
+        click.echo(f"Demo catalogue loaded into {cat.home}: {report.summary()}.", err=True)
+    return report
 
 
 if __name__ == "__main__":  # pragma: no cover

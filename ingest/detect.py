@@ -12,9 +12,9 @@ from catalogue.errors import UsageError
 HEAD_BYTES = 4096
 # Readers whose sniff is most specific go first: a generic sheet reader would claim any CSV.
 PRIORITY = (
-    "relaton_yaml", "iso_deliverables", "ics_tree", "iso_committees", "iso_opendata", "iec_api",
-    "sts_xml", "relaton_xml", "iso_html", "cen_html", "openstd_html", "samr_html", "ccs_tree",
-    "systems", "schemes", "sheet",
+    "catalogue_jsonl", "system_yaml", "relaton_yaml", "iso_deliverables", "ics_tree", "iso_committees",
+    "iso_opendata", "iec_api", "sts_xml", "relaton_xml", "iso_html", "cen_html", "openstd_html", "samr_html",
+    "ccs_tree", "scheme_doc", "sheet",
 )
 
 

@@ -1,0 +1,101 @@
+"""The reference checker: find every designation in a text, resolve it, give a verdict.
+
+Verdicts (DESIGN.md ``check-refs``): ``current`` (the edition cited, or for an undated
+reference the work, is in force), ``superseded`` (a newer edition is in force), ``withdrawn``
+(no edition is in force), ``upcoming`` (published, not yet in force), ``unknown`` (not in the
+catalogue), ``ambiguous`` (an undated reference that matches several standards, e.g. the parts
+of a multi-part standard).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .designation import find_designations
+from .store import Store
+
+VERDICTS = ("current", "superseded", "withdrawn", "upcoming", "unknown", "ambiguous")
+
+
+@dataclass
+class CheckedReference:
+    text: str
+    start: int
+    end: int
+    key: str
+    found: bool
+    status: str | None
+    verdict: str
+    current: str | None  # designation of the edition in force
+    current_key: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "key": self.key, "found": self.found,
+                "status": self.status, "verdict": self.verdict, "current": self.current}
+
+    @property
+    def corrected(self) -> str:
+        """The reference as it should read now: the edition in force, or the text unchanged."""
+        return self.current or self.text
+
+
+def _designation_of(store: Store, key: str | None) -> str | None:
+    if not key:
+        return None
+    row = store.db.execute("SELECT designation FROM standards WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def check_reference(store: Store, d, text: str = "", start: int = 0, end: int = 0) -> CheckedReference:
+    """Verdict for one parsed designation."""
+    in_force = store.edition_in_force_key(d.work) if store.work_exists(d.work) else None
+    current = _designation_of(store, in_force)
+    dated = bool(d.year or d.supplement)
+    if dated:
+        row = store.db.execute("SELECT status FROM standards WHERE key = ?", (d.key,)).fetchone()
+        if row is None:
+            return CheckedReference(text, start, end, d.key, False, None, "unknown", current, in_force)
+        status = row[0] or None
+        if d.key == in_force:
+            verdict = "current"
+        elif status == "upcoming":
+            verdict = "upcoming"
+        elif in_force:
+            verdict = "superseded"
+        elif status in ("current", None):
+            verdict = "current"
+        else:
+            verdict = "withdrawn"
+        return CheckedReference(text, start, end, d.key, True, status, verdict, current, in_force)
+    if store.work_exists(d.work):
+        if in_force:
+            status = store.db.execute("SELECT status FROM standards WHERE key = ?", (in_force,)).fetchone()[0]
+            return CheckedReference(text, start, end, d.work, True, status, "current", current, in_force)
+        upcoming = store.db.execute(
+            "SELECT key FROM standards WHERE work = ? AND status = 'upcoming' ORDER BY year DESC", (d.work,)).fetchone()
+        if upcoming:
+            return CheckedReference(text, start, end, d.work, True, "upcoming", "upcoming", None)
+        return CheckedReference(text, start, end, d.work, True, "withdrawn", "withdrawn", None)
+    # An undated number that only exists as parts ("ISO 4126" for ISO 4126-1 ... -10).
+    parts = sorted({r[0] for r in store.db.execute(
+        "SELECT DISTINCT work FROM standards WHERE work LIKE ? ESCAPE '\\' LIMIT 50",
+        (d.work.replace("_", "\\_").replace("%", "\\%") + "-%",))})
+    parts = [w for w in parts if w[len(d.work) + 1:len(d.work) + 2].isdigit()]
+    if len(parts) > 1:
+        return CheckedReference(text, start, end, d.work, False, None, "ambiguous", None, None, tuple(parts))
+    return CheckedReference(text, start, end, d.key, False, None, "unknown", None)
+
+
+def check_text(store: Store, text: str) -> list[CheckedReference]:
+    """Every designation found in ``text`` (Chinese or English), in order, with its verdict."""
+    return [check_reference(store, f.designation, f.text, f.start, f.end) for f in find_designations(text)]
+
+
+def corrected_list(refs: list[CheckedReference]) -> list[str]:
+    """The reference list as it should read now, each standard once, in order of first citation."""
+    out: list[str] = []
+    for r in refs:
+        line = r.corrected
+        if line not in out:
+            out.append(line)
+    return out

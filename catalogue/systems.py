@@ -1,0 +1,341 @@
+"""Industry standard systems and benchmarking schemes: what they are and how they are stored.
+
+A *system* is a tree of categories (code, names in Chinese and English, notes), each listing
+designations that may or may not be in the catalogue. A *scheme* names a product, optionally
+its enterprise, the domestic and the international or foreign standards it benchmarks against,
+and a table of key indicators. Readers in ``ingest/`` build these; they write themselves into
+the store through ``store_into`` inside the pipeline's transaction.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from .designation import try_parse
+from .store import Store
+
+MEMBER_STATES = ("in_force", "replaced", "withdrawn", "missing")
+
+
+def member_keys(designation: str) -> tuple[str, str, str]:
+    """(display, key, work) for a member designation; an undated one is keyed by its work."""
+    d = try_parse(designation)
+    if d is None:
+        slug = "-".join(designation.lower().split())
+        return designation.strip(), slug, slug
+    return d.display, d.key, d.work
+
+
+@dataclass
+class SystemNode:
+    code: str
+    titles: dict[str, str] = field(default_factory=dict)
+    parent: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+    members: list[tuple[str, str]] = field(default_factory=list)  # (designation, note)
+
+
+@dataclass
+class StandardSystem:
+    """One industry standard system, nodes in document order."""
+
+    id: str
+    titles: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    nodes: list[SystemNode] = field(default_factory=list)
+
+    def store_into(self, store: Store, source: str, at: str) -> set[str]:
+        """Replace this system in the store; answers the member keys (for the search index)."""
+        db = store.db
+        for table in ("system_members", "system_nodes"):
+            db.execute(f"DELETE FROM {table} WHERE system_id = ?", (self.id,))
+        db.execute(
+            "INSERT OR REPLACE INTO systems (id, titles, notes, source, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (self.id, _j(self.titles), _j(self.notes), source, at),
+        )
+        keys: set[str] = set()
+        position = 0
+        for pos, node in enumerate(self.nodes):
+            db.execute(
+                "INSERT OR REPLACE INTO system_nodes (system_id, code, parent, titles, notes, position) VALUES (?, ?, ?, ?, ?, ?)",
+                (self.id, node.code, node.parent, _j(node.titles), _j(node.notes), pos),
+            )
+            for designation, note in node.members:
+                display, key, work = member_keys(designation)
+                position += 1
+                db.execute(
+                    "INSERT OR REPLACE INTO system_members (system_id, node_code, designation, member_key, member_work, note, position) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (self.id, node.code, display, key, work, note, position),
+                )
+                keys.update(r[0] for r in db.execute(
+                    "SELECT key FROM standards WHERE key = ? OR work = ?", (key, work)))
+        return keys
+
+
+@dataclass
+class Indicator:
+    names: dict[str, str]
+    unit: str = ""
+    cells: list[dict] = field(default_factory=list)  # {designation, value, clause, source}
+
+
+@dataclass
+class Scheme:
+    """A benchmarking scheme (对标方案)."""
+
+    id: str
+    titles: dict[str, str] = field(default_factory=dict)
+    product: dict[str, str] = field(default_factory=dict)
+    enterprise: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+    domestic: list[str] = field(default_factory=list)
+    international: list[str] = field(default_factory=list)
+    cited: list[str] = field(default_factory=list)  # references found in a scheme document
+    indicators: list[Indicator] = field(default_factory=list)
+
+    def store_into(self, store: Store, source: str, at: str) -> set[str]:
+        db = store.db
+        for table in ("scheme_standards", "scheme_indicators"):
+            db.execute(f"DELETE FROM {table} WHERE scheme_id = ?", (self.id,))
+        db.execute(
+            "INSERT OR REPLACE INTO schemes (id, titles, product, enterprise, notes, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self.id, _j(self.titles), _j(self.product), self.enterprise, _j(self.notes), source, at),
+        )
+        position = 0
+        for role, items in (("domestic", self.domestic), ("international", self.international), ("cited", self.cited)):
+            for designation in items:
+                display, key, work = member_keys(designation)
+                position += 1
+                db.execute(
+                    "INSERT OR IGNORE INTO scheme_standards (scheme_id, role, designation, member_key, member_work, position) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (self.id, role, display, key, work, position),
+                )
+        for pos, ind in enumerate(self.indicators):
+            cells = []
+            for cell in ind.cells:
+                display, key, _work = member_keys(cell.get("designation", ""))
+                cells.append({**cell, "designation": display, "key": key})
+            db.execute(
+                "INSERT INTO scheme_indicators (scheme_id, position, names, unit, cells) VALUES (?, ?, ?, ?, ?)",
+                (self.id, pos, _j(ind.names), ind.unit, json.dumps(cells, ensure_ascii=False)),
+            )
+        return set()
+
+
+def _j(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+# ------------------------------------------------------------------ answering
+def member_state(store: Store, key: str, work: str) -> dict:
+    """Where a listed standard stands now: in_force | replaced | withdrawn | missing, with the
+    edition in force (if any) and the record the listing names."""
+    rec_key = key if store.exists(key) else None
+    in_force = store.edition_in_force_key(work) if store.work_exists(work) else None
+    if rec_key is None and in_force is None and not store.work_exists(work):
+        return {"state": "missing", "key": None, "in_force": None, "status": None}
+    if rec_key is None:  # undated listing, or an edition we do not hold
+        if in_force:
+            rec_key = in_force if key == work else None
+            state = "in_force" if key == work else "replaced"
+            return {"state": state, "key": rec_key, "in_force": in_force,
+                    "status": store.get(in_force).status if rec_key else None}
+        return {"state": "withdrawn", "key": None, "in_force": None, "status": "withdrawn"}
+    status = store.db.execute("SELECT status FROM standards WHERE key = ?", (rec_key,)).fetchone()[0]
+    if rec_key == in_force:
+        state = "in_force"
+    elif in_force:
+        state = "replaced"
+    elif status in ("current", "upcoming", ""):
+        state = "in_force" if status != "upcoming" else "replaced"
+    else:
+        state = "withdrawn"
+    return {"state": state, "key": rec_key, "in_force": in_force, "status": status}
+
+
+def list_systems(store: Store) -> list[dict]:
+    rows = store.db.execute("SELECT * FROM systems ORDER BY id").fetchall()
+    out = []
+    for r in rows:
+        n = store.db.execute("SELECT COUNT(*) FROM system_members WHERE system_id = ?", (r["id"],)).fetchone()[0]
+        out.append({"id": r["id"], "titles": json.loads(r["titles"]), "members": n})
+    return out
+
+
+def system_tree(store: Store, system_id: str) -> dict | None:
+    """A system with, at every node, its members' states and counts (own and below)."""
+    row = store.db.execute("SELECT * FROM systems WHERE id = ?", (system_id,)).fetchone()
+    if row is None:
+        return None
+    nodes = {}
+    order = []
+    for n in store.db.execute("SELECT * FROM system_nodes WHERE system_id = ? ORDER BY position", (system_id,)):
+        nodes[n["code"]] = {"code": n["code"], "parent": n["parent"], "titles": json.loads(n["titles"]),
+                            "notes": json.loads(n["notes"]), "members": [], "children": [],
+                            "counts": dict.fromkeys(MEMBER_STATES, 0)}
+        order.append(n["code"])
+    cache: dict[tuple[str, str], dict] = {}
+    for m in store.db.execute("SELECT * FROM system_members WHERE system_id = ? ORDER BY position", (system_id,)):
+        k = (m["member_key"], m["member_work"])
+        if k not in cache:
+            cache[k] = member_state(store, *k)
+        state = cache[k]
+        in_force_designation = None
+        if state["in_force"]:
+            in_force_designation = store.db.execute(
+                "SELECT designation FROM standards WHERE key = ?", (state["in_force"],)).fetchone()[0]
+        node = nodes.get(m["node_code"])
+        if node is None:
+            continue
+        node["members"].append({"designation": m["designation"], "key": state["key"], "note": m["note"],
+                                "state": state["state"], "status": state["status"],
+                                "in_force": state["in_force"], "in_force_designation": in_force_designation})
+    roots = []
+    for code in order:
+        node = nodes[code]
+        parent = nodes.get(node["parent"])
+        (parent["children"] if parent else roots).append(node)
+
+    def total(node: dict) -> dict:
+        counts = dict.fromkeys(MEMBER_STATES, 0)
+        for m in node["members"]:
+            counts[m["state"]] += 1
+        for child in node["children"]:
+            for s, c in total(child).items():
+                counts[s] += c
+        node["counts"] = counts
+        node["total"] = sum(counts.values())
+        return counts
+
+    grand = dict.fromkeys(MEMBER_STATES, 0)
+    for root in roots:
+        for s, c in total(root).items():
+            grand[s] += c
+    return {"id": system_id, "titles": json.loads(row["titles"]), "notes": json.loads(row["notes"]),
+            "source": row["source"], "updated_at": row["updated_at"], "nodes": roots, "counts": grand,
+            "total": sum(grand.values())}
+
+
+def flatten_system(tree: dict) -> list[dict]:
+    """One row per member, with the node path, for CSV and XLSX export."""
+    rows: list[dict] = []
+
+    def walk(node: dict, path: list[str]) -> None:
+        here = path + [f"{node['code']} {node['titles'].get('zh') or node['titles'].get('en', '')}".strip()]
+        for m in node["members"]:
+            rows.append({"node": node["code"], "path": " / ".join(here), "designation": m["designation"],
+                         "state": m["state"], "status": m["status"] or "",
+                         "in_force": m["in_force_designation"] or "", "note": m["note"]})
+        for child in node["children"]:
+            walk(child, here)
+
+    for root in tree["nodes"]:
+        walk(root, [])
+    return rows
+
+
+def list_schemes(store: Store) -> list[dict]:
+    out = []
+    for r in store.db.execute("SELECT * FROM schemes ORDER BY id"):
+        n = store.db.execute("SELECT COUNT(*) FROM scheme_standards WHERE scheme_id = ?", (r["id"],)).fetchone()[0]
+        out.append({"id": r["id"], "titles": json.loads(r["titles"]), "product": json.loads(r["product"]),
+                    "enterprise": r["enterprise"], "standards": n})
+    return out
+
+
+def scheme_detail(store: Store, scheme_id: str) -> dict | None:
+    """A scheme with every cited standard's current state and its indicator table."""
+    row = store.db.execute("SELECT * FROM schemes WHERE id = ?", (scheme_id,)).fetchone()
+    if row is None:
+        return None
+    standards = []
+    for s in store.db.execute("SELECT * FROM scheme_standards WHERE scheme_id = ? ORDER BY position", (scheme_id,)):
+        state = member_state(store, s["member_key"], s["member_work"])
+        in_force_designation = None
+        if state["in_force"]:
+            in_force_designation = store.db.execute(
+                "SELECT designation FROM standards WHERE key = ?", (state["in_force"],)).fetchone()[0]
+        standards.append({"role": s["role"], "designation": s["designation"], "key": state["key"],
+                          "state": state["state"], "status": state["status"], "in_force": state["in_force"],
+                          "in_force_designation": in_force_designation, "work": s["member_work"]})
+    indicators = [
+        {"names": json.loads(i["names"]), "unit": i["unit"], "cells": json.loads(i["cells"])}
+        for i in store.db.execute("SELECT * FROM scheme_indicators WHERE scheme_id = ? ORDER BY position", (scheme_id,))
+    ]
+    columns = [s["designation"] for s in standards if s["role"] != "cited"]
+    return {"id": scheme_id, "titles": json.loads(row["titles"]), "product": json.loads(row["product"]),
+            "enterprise": row["enterprise"], "notes": json.loads(row["notes"]), "source": row["source"],
+            "updated_at": row["updated_at"], "standards": standards, "indicators": indicators,
+            "columns": columns}
+
+
+def schemes_citing(store: Store, key: str, work: str) -> list[dict]:
+    """Schemes that cite this edition or its work (undated)."""
+    rows = store.db.execute(
+        "SELECT DISTINCT s.id, s.titles FROM scheme_standards ss JOIN schemes s ON s.id = ss.scheme_id "
+        "WHERE ss.member_key = ? OR ss.member_key = ? ORDER BY s.id", (key, work)).fetchall()
+    return [{"id": r["id"], "titles": json.loads(r["titles"])} for r in rows]
+
+
+def systems_including(store: Store, key: str, work: str) -> list[dict]:
+    rows = store.db.execute(
+        "SELECT DISTINCT s.id, s.titles, m.node_code FROM system_members m JOIN systems s ON s.id = m.system_id "
+        "WHERE m.member_key = ? OR m.member_key = ? ORDER BY s.id", (key, work)).fetchall()
+    return [{"id": r["id"], "titles": json.loads(r["titles"]), "node": r["node_code"]} for r in rows]
+
+
+def watched_keys(store: Store, scheme_id: str | None = None, system_id: str | None = None) -> set[str]:
+    """Every edition of every work a scheme (or system, or all of them) cites."""
+    if scheme_id:
+        works = [r[0] for r in store.db.execute("SELECT member_work FROM scheme_standards WHERE scheme_id = ?", (scheme_id,))]
+    elif system_id:
+        works = [r[0] for r in store.db.execute("SELECT member_work FROM system_members WHERE system_id = ?", (system_id,))]
+    else:
+        works = [r[0] for r in store.db.execute(
+            "SELECT member_work FROM scheme_standards UNION SELECT member_work FROM system_members")]
+    keys: set[str] = set()
+    for work in set(works):
+        keys.update(r[0] for r in store.db.execute("SELECT key FROM standards WHERE work = ?", (work,)))
+    return keys
+
+
+def changes_for(store: Store, since: str, scheme_id: str | None = None, system_id: str | None = None) -> list[dict]:
+    """Cited standards whose status or edition in force changed since ``since`` (YYYY-MM-DD).
+
+    Two kinds of evidence, both listed: what the records say happened in the world (a new
+    edition published, an edition withdrawn, on or after the date) and what the catalogue
+    learnt (a status it held changed in an ingest on or after the date).
+    """
+    keys = watched_keys(store, scheme_id, system_id)
+    events: list[dict] = []
+    in_force_cache: dict[str, str | None] = {}
+
+    def in_force_of(work: str) -> tuple[str | None, str | None]:
+        if work not in in_force_cache:
+            in_force_cache[work] = store.edition_in_force_key(work)
+        k = in_force_cache[work]
+        d = store.db.execute("SELECT designation FROM standards WHERE key = ?", (k,)).fetchone()[0] if k else None
+        return k, d
+
+    rows = {r["key"]: r for r in store.db.execute(
+        f"SELECT key, designation, work, status, published, withdrawn FROM standards WHERE key IN ({', '.join('?' * len(keys))})",
+        sorted(keys))} if keys else {}
+    for key, r in sorted(rows.items()):
+        for fld, when, new in (("published", r["published"], "published"), ("withdrawn", r["withdrawn"], "withdrawn")):
+            if when and when >= since:
+                k, d = in_force_of(r["work"])
+                events.append({"key": key, "designation": r["designation"], "at": when, "field": fld,
+                               "old": None, "new": new,
+                               "in_force": k, "in_force_designation": d, "evidence": "record"})
+    for c in store.changes_since(since, keys):
+        if c["old"] is None or c["key"] not in rows:
+            continue  # a first sighting is not a change
+        r = rows[c["key"]]
+        k, d = in_force_of(r["work"])
+        events.append({"key": c["key"], "designation": r["designation"], "at": c["at"], "field": c["field"],
+                       "old": c["old"], "new": c["new"], "in_force": k, "in_force_designation": d,
+                       "evidence": "catalogue"})
+    events.sort(key=lambda e: (e["at"], e["designation"]))
+    return events

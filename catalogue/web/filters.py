@@ -1,0 +1,160 @@
+"""Template filters: status words, dates and numbers by locale, titles in the reader's language,
+safe snippets, and the geometry of the server-drawn SVG bar charts."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Iterable
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+from flask import Flask
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from .i18n import current_language
+
+_SNIPPET_TAG = re.compile(r"<(?!/?mark>)[^>]*>")
+
+
+def status_label(status: str | None) -> str:
+    """The status in words, in the interface language: 'replaced' -> 'Replaced' / '被代替'."""
+    labels = {
+        "current": _("Current"),
+        "upcoming": _("Upcoming (not yet in force)"),
+        "withdrawn": _("Withdrawn"),
+        "replaced": _("Replaced"),
+        "draft": _("Draft"),
+    }
+    return labels.get(status or "", _("Status unknown"))
+
+
+def status_class(status: str | None) -> str:
+    """The CSS class of a status badge ('status-current'); the words carry the meaning, colour helps."""
+    return f"status-{status}" if status in ("current", "upcoming", "withdrawn", "replaced", "draft") else "status-unknown"
+
+
+def relation_label(kind: str) -> str:
+    """A relation type as a heading: 'replaced_by' -> 'Replaced by'."""
+    labels = {
+        "replaces": _("Replaces"),
+        "replaced_by": _("Replaced by"),
+        "amends": _("Amends"),
+        "amended_by": _("Amended by"),
+        "corrects": _("Corrects"),
+        "corrected_by": _("Corrected by"),
+        "adopts": _("Adopts"),
+        "adopted_by": _("Adopted by"),
+        "cites": _("Cites"),
+        "cited_by": _("Cited by"),
+    }
+    return labels.get(kind, kind)
+
+
+def degree_label(degree: str | None) -> str:
+    """An adoption degree with its meaning: 'MOD' -> 'MOD (modified)'."""
+    labels = {"IDT": _("identical"), "MOD": _("modified"), "NEQ": _("not equivalent")}
+    if not degree:
+        return _("degree not given")
+    return f"{degree} ({labels.get(degree, degree)})"
+
+
+def locale_date(value: str | None) -> str:
+    """'2015-06-01' -> '1 June 2015' / '2015年6月1日'; '2015-06' -> 'Jun 2015'; '2015' stays."""
+    if not value:
+        return ""
+    lang = current_language()
+    parts = value.split("T")[0].split("-")
+    try:
+        if len(parts) == 3:
+            return format_date(date(int(parts[0]), int(parts[1]), int(parts[2])), "long", locale=lang)
+        if len(parts) == 2:
+            return format_skeleton("yMMM", date(int(parts[0]), int(parts[1]), 1), locale=lang)
+    except ValueError:  # a date the sources garbled (month 13): show it as given
+        return value
+    return value
+
+
+def locale_number(value: int | float | None) -> str:
+    """12345 -> '12,345' in the interface language's style."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=current_language())
+
+
+def language_name(code: str) -> str:
+    """'fr' -> 'French' / '法语', named in the interface language; unknown codes stay as they are."""
+    try:
+        name = Locale.parse(code).get_display_name(current_language())
+    except (ValueError, TypeError, LookupError):
+        return code
+    return name or code
+
+
+def best_title(titles: dict | None) -> str:
+    """The title in the interface language, else English, else Chinese, else any."""
+    titles = titles or {}
+    for lang in (current_language(), "en", "zh"):
+        if titles.get(lang):
+            return titles[lang]
+    return next(iter(titles.values()), "")
+
+
+def other_title(titles: dict | None) -> str:
+    """The title in the other of zh/en, shown under the main one in lists ('' when absent)."""
+    titles = titles or {}
+    other = "en" if current_language() == "zh" else "zh"
+    text = titles.get(other, "")
+    return "" if text == best_title(titles) else text
+
+
+def safe_snippet(snippet: str | None) -> Markup:
+    """Mark the index's highlighted snippet safe, keeping only <mark> tags.
+
+    The index escapes the text and adds <mark>; stripping any other tag guards against an
+    index that forgot to escape.
+    """
+    return Markup(_SNIPPET_TAG.sub("", snippet or ""))
+
+
+def bar_chart(items: Iterable, width: int = 360, bar_height: int = 22, gap: int = 6, label_width: int = 150) -> dict:
+    """Geometry of a horizontal bar chart for [(label, count, href), ...], drawn by the template."""
+    rows = [tuple(item) + ("",) * (3 - len(tuple(item))) for item in items]
+    top = max((count for _label, count, _href in rows), default=0) or 1
+    span = width - label_width - 60
+    bars = []
+    for index, (label, count, href) in enumerate(rows):
+        y = index * (bar_height + gap)
+        bars.append({
+            "label": label,
+            "count": count,
+            "href": href,
+            "y": y,
+            "text_y": y + bar_height * 0.7,
+            "width": max(2, round(span * count / top)) if count else 0,
+        })
+    return {
+        "bars": bars,
+        "width": width,
+        "height": max(bar_height, len(rows) * (bar_height + gap) - gap),
+        "bar_height": bar_height,
+        "label_width": label_width,
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters above under short names."""
+    app.jinja_env.filters.update(
+        status_label=status_label,
+        status_class=status_class,
+        relation_label=relation_label,
+        degree_label=degree_label,
+        locale_date=locale_date,
+        locale_number=locale_number,
+        language_name=language_name,
+        best_title=best_title,
+        other_title=other_title,
+        safe_snippet=safe_snippet,
+    )
+    app.jinja_env.globals["bar_chart"] = bar_chart

@@ -1,0 +1,115 @@
+"""Chinese and English through Flask-Babel: choosing the language, and compiling the .po files.
+
+The language comes from, in order: ``?lang=zh|en`` (which also sets a cookie, so plain links
+work without JavaScript), the ``lang`` cookie, the browser's Accept-Language, and Chinese when
+the browser sends none (the museum is in Wenzhou). A browser that asks only for other
+languages (French, say) gets English.
+
+Translations are kept as ``catalogue/translations/<lang>/LC_MESSAGES/messages.po`` only: no
+compiled binaries in the repository. At app start :func:`compile_translations` compiles them
+with Babel into a folder under the system temp folder named after a hash of their contents, so
+a restart reuses it and an edited .po is picked up on the next start.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+
+from .params import BadArgument
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+COOKIE = "lang"
+PO_ROOT = Path(__file__).resolve().parent.parent / "translations"
+
+
+def compile_translations(po_root: Path = PO_ROOT, out_root: Path | None = None) -> Path:
+    """Compile every ``<lang>/LC_MESSAGES/*.po`` under ``po_root`` to .mo files; answer their folder."""
+    po_files = sorted(po_root.glob("*/LC_MESSAGES/*.po"))
+    digest = hashlib.sha256()
+    for po in po_files:
+        digest.update(str(po.relative_to(po_root)).encode())
+        digest.update(po.read_bytes())
+    if out_root is None:
+        out_root = Path(tempfile.gettempdir()) / f"standards-catalogue-i18n-{digest.hexdigest()[:16]}"
+    for po in po_files:
+        target = out_root / po.relative_to(po_root).with_suffix(".mo")
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(po, "rb") as fp:
+            catalog = read_po(fp, locale=po.parts[-3])
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        # Write then rename: two processes starting together never read half a file.
+        partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, target)
+    return out_root
+
+
+def select_locale() -> str:
+    """The interface language for this request: 'zh' or 'en' (see the module docstring)."""
+    return getattr(g, "lang_choice", None) or select_locale_without_argument()
+
+
+def select_locale_without_argument() -> str:
+    """The language from the cookie, else Accept-Language ('zh-CN,zh;q=0.9' -> 'zh')."""
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    if not request.accept_languages:
+        return DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def read_lang_argument() -> None:
+    """Take ``?lang=`` before the view runs; an unknown language is a 400 naming the choices."""
+    value = request.args.get("lang")
+    if value is None:
+        return
+    value = value.strip().lower()
+    if value not in LANGUAGES:
+        raise BadArgument(f"Cannot show the interface in '{value[:20]}'; use one of: {', '.join(LANGUAGES)}.")
+    g.lang_choice = value
+
+
+def remember_lang(response):
+    """Keep a language chosen with ``?lang=`` in a cookie for a year."""
+    chosen = getattr(g, "lang_choice", None)
+    if chosen and request.args.get("lang", "").strip().lower() == chosen and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def switch_url(lang: str) -> str:
+    """This page's address with ``lang`` set: the language switcher's links."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args.append(("lang", lang))
+    return f"{request.path}?{urlencode(args)}"
+
+
+def current_language() -> str:
+    """'zh' or 'en', as the templates need it (the ``lang`` attribute, babel formatting)."""
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def init_app(app: Flask) -> None:
+    """Compile the translations, install Flask-Babel and the language switch."""
+    if "BABEL_TRANSLATION_DIRECTORIES" not in app.config:
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_translations())
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    Babel(app, locale_selector=select_locale)
+    app.before_request(read_lang_argument)
+    app.after_request(remember_lang)
+    app.jinja_env.globals.update(switch_url=switch_url, current_language=current_language, LANGUAGES=LANGUAGES)

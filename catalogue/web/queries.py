@@ -1,0 +1,171 @@
+"""Read-only questions the pages ask of the store that ``Store`` does not answer yet.
+
+Counts per classification node, per pillar industry, and recent changes with their times.
+They read the store's tables directly (schema 001); each would sit well in ``store.py``
+later (a change request in the web report). Results that scan every record are cached per
+catalogue version (record count and latest update), so pages stay fast on 94,000 records.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from typing import Callable
+
+from catalogue.store import Store
+
+#: The museum's five pillar industries, by ICS prefix (brief: valves 23.060, pumps 23.080 ...).
+PILLARS = (
+    ("valves", ("23.060",)),
+    ("pumps", ("23.080",)),
+    ("low_voltage", ("29.120", "29.130.20")),
+    ("eyewear", ("11.040.70",)),
+    ("footwear_leather", ("61.060", "59.140")),
+    ("auto_parts", ("43",)),
+)
+
+_cache: dict[tuple, object] = {}
+_cache_lock = threading.Lock()
+
+
+def catalogue_version(store: Store) -> tuple:
+    """(record count, latest update, change-log length): changes whenever anything is written."""
+    row = store.db.execute("SELECT COUNT(*), MAX(updated_at) FROM standards").fetchone()
+    seq = store.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+    classes = store.db.execute("SELECT COUNT(*) FROM classifications").fetchone()[0]
+    return (str(store.path), row[0], row[1], seq, classes)
+
+
+def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
+    """``compute()`` once per catalogue version and name; older versions are dropped."""
+    version = catalogue_version(store)
+    key = (name, version)
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    value = compute()
+    with _cache_lock:
+        for old in [k for k in _cache if k[0] == name and k[1][0] == version[0]]:
+            del _cache[old]
+        _cache[key] = value
+    return value
+
+
+def ics_ancestors(code: str, parents: dict[str, str]) -> list[str]:
+    """'23.060.01' -> ['23.060.01', '23.060', '23'], by the tree when it knows the code, else by dots."""
+    chain = []
+    seen = set()
+    node = code
+    while node and node not in seen:
+        seen.add(node)
+        chain.append(node)
+        node = parents.get(node) or (node.rsplit(".", 1)[0] if "." in node else "")
+    return chain
+
+
+def ccs_ancestors(code: str, parents: dict[str, str]) -> list[str]:
+    """'J16' -> ['J16', 'J10/19', 'J']: up the tree, or by the first letter when the tree lacks the code."""
+    chain = []
+    seen = set()
+    node = code
+    while node and node not in seen:
+        seen.add(node)
+        chain.append(node)
+        node = parents.get(node, "")
+    if code and code[0] not in chain:
+        chain.append(code[0])
+    return chain
+
+
+def class_counts(store: Store, scheme: str) -> dict[str, int]:
+    """Records per classification code, every level counted (a record counts once per node)."""
+
+    def compute() -> dict[str, int]:
+        parents = {n.code: n.parent for n in store.class_nodes(scheme)}
+        counts: Counter = Counter()
+        if scheme == "ics":
+            for (raw,) in store.db.execute("SELECT ics FROM standards WHERE ics != '[]'"):
+                nodes = set()
+                for code in json.loads(raw):
+                    nodes.update(ics_ancestors(code, parents))
+                counts.update(nodes)
+        else:
+            for (code,) in store.db.execute("SELECT ccs FROM standards WHERE ccs != ''"):
+                counts.update(set(ccs_ancestors(code, parents)))
+        return dict(counts)
+
+    return cached(store, f"class_counts:{scheme}", compute)  # type: ignore[return-value]
+
+
+def pillar_counts(store: Store) -> list[tuple[str, tuple[str, ...], int]]:
+    """Records per pillar industry: [('valves', ('23.060',), 412), ...]."""
+
+    def compute():
+        counts: Counter = Counter()
+        for (raw,) in store.db.execute("SELECT ics FROM standards WHERE ics != '[]'"):
+            codes = json.loads(raw)
+            for name, prefixes in PILLARS:
+                if any(c == p or c.startswith(p + ".") for c in codes for p in prefixes):
+                    counts[name] += 1
+        return [(name, prefixes, counts.get(name, 0)) for name, prefixes in PILLARS]
+
+    return cached(store, "pillars", compute)  # type: ignore[return-value]
+
+
+def recent_rows(store: Store, limit: int = 20) -> list[dict]:
+    """The most recently added or changed records, newest first, with their times."""
+    rows = store.db.execute(
+        "SELECT key, designation, titles, status, added_at, updated_at FROM standards "
+        "ORDER BY updated_at DESC, key LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [
+        {
+            "key": r["key"],
+            "designation": r["designation"],
+            "titles": json.loads(r["titles"]),
+            "status": r["status"] or "unknown",
+            "added_at": r["added_at"],
+            "updated_at": r["updated_at"],
+            "change": "added" if r["added_at"] == r["updated_at"] else "changed",
+        }
+        for r in rows
+    ]
+
+
+def publisher_counts(store: Store) -> list[tuple[str, int]]:
+    """Records per publisher, most first."""
+    return list(store.stats()["by_publisher"].items())
+
+
+def committee_counts(store: Store) -> dict[str, int]:
+    """Records per committee reference ('ISO/TC 153' -> 12)."""
+    return {
+        r[0]: r[1]
+        for r in store.db.execute("SELECT committee, COUNT(*) FROM standards WHERE committee != '' GROUP BY committee")
+    }
+
+
+def brief_records(store: Store, keys: list[str]) -> dict[str, dict]:
+    """Designation, status and titles for many keys in one query (relation lists, timelines)."""
+    wanted = sorted({k for k in keys if k})
+    out: dict[str, dict] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        rows = store.db.execute(
+            "SELECT key, work, designation, status, year, published, in_force, withdrawn, supplement, titles "
+            f"FROM standards WHERE key IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        for r in rows:
+            out[r["key"]] = {
+                "key": r["key"], "work": r["work"], "designation": r["designation"], "status": r["status"] or "unknown",
+                "year": r["year"], "published": r["published"], "in_force": r["in_force"],
+                "withdrawn": r["withdrawn"], "supplement": r["supplement"], "titles": json.loads(r["titles"]),
+            }
+    return out
+
+
+def table_exists(store: Store, name: str) -> bool:
+    """Whether the store has a table (later migrations add systems and schemes)."""
+    return store.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None

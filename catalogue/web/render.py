@@ -1,0 +1,44 @@
+"""One dict, two faces: every page renders as HTML or as its JSON twin (DESIGN.md "Web").
+
+The twin of ``/search`` is ``/search.json``; of ``/standards/iso-5208-2015`` it is
+``/standards/iso-5208-2015.json``; of a folder-like path (``/ics/``, ``/``) it is the path
+without its slash plus ``.json`` (``/ics.json``, ``/index.json``). ``Accept: application/json``
+gives the twin on any path.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, jsonify, render_template, request
+
+
+def wants_json() -> bool:
+    """Whether this request asks for the JSON twin: a ``.json`` path or an Accept header preferring JSON."""
+    if request.path.endswith(".json"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def respond(template: str, data: dict[str, Any], status: int = 200):
+    """Render ``data`` with ``template``, or as JSON for the twin; both from the same dict."""
+    if wants_json():
+        response = jsonify(data)
+        response.status_code = status
+        return response
+    return render_template(template, **data, data=data), status
+
+
+def add_twin_rules(bp: Blueprint, rule: str, view: Callable, **options) -> None:
+    """Register ``rule`` and its JSON twin: '/search' -> '/search.json', '/ics/' -> '/ics.json'."""
+    bp.add_url_rule(rule, view_func=view, **options)
+    twin = ("/index" if rule == "/" else rule.rstrip("/")) + ".json"
+    bp.add_url_rule(twin, endpoint=f"{view.__name__}_json", view_func=view, **options)
+
+
+def split_suffix(text: str, suffixes: tuple[str, ...]) -> tuple[str, str]:
+    """'iso-5208-2015.ris' -> ('iso-5208-2015', 'ris'); no known suffix -> (text, '')."""
+    for suffix in suffixes:
+        if text.endswith("." + suffix):
+            return text[: -len(suffix) - 1], suffix
+    return text, ""

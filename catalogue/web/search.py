@@ -1,0 +1,105 @@
+"""The search page: hits, facets with counts, active filters, did-you-mean, sort and paging."""
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+from flask import Blueprint, request, url_for
+
+from . import get_catalogue
+from .i18n import current_language
+from .params import FILTER_NAMES, MAX_PAGE, SORTS, get_choice, get_filters, get_int, get_page_size, get_query
+from .render import add_twin_rules, respond
+
+bp = Blueprint("search", __name__)
+
+#: The order facets appear in the sidebar; the index may offer fewer.
+FACET_ORDER = ("status", "publisher", "ics", "ccs", "year", "committee", "language", "system")
+#: Values shown per facet in the sidebar (the JSON twin has them all).
+FACET_VALUES_SHOWN = 12
+
+
+def run_search() -> dict:
+    """Check the arguments, search once, and answer the page's dict (the JSON twin's shape)."""
+    query = get_query()
+    filters = get_filters()
+    sort = get_choice("sort", SORTS, "relevance")
+    page = get_int("page", 1, 1, MAX_PAGE)
+    page_size = get_page_size()
+    result = get_catalogue().search(
+        query, filters=filters, sort=sort, page=page, page_size=page_size, facets=True, lang=current_language()
+    )
+    data = result.to_json()
+    pages = getattr(result, "pages", None) or max(1, math.ceil(result.total / page_size))
+    data.update({
+        "hits": [plain_hit(hit) for hit in result.hits],
+        "filters": filters,
+        "sort": sort,
+        "page": page,
+        "page_size": page_size,
+        "pages": pages,
+    })
+    return data
+
+
+def plain_hit(hit: dict) -> dict:
+    """A hit as JSON: the DESIGN.md fields plus the snippet, edition-in-force flag and URL."""
+    out = {name: hit.get(name) for name in ("key", "designation", "titles", "status", "publisher", "year", "score")}
+    out["snippet"] = hit.get("snippet") or ""
+    out["in_force"] = bool(hit.get("in_force"))
+    out["url"] = url_for("standards.show_standard", key=hit["key"])
+    return out
+
+
+def search_url(drop: tuple[str, str] | None = None, add: tuple[str, str] | None = None, **changes) -> str:
+    """This search's address with a filter value dropped or added, or arguments changed.
+
+    ``search_url(add=('status', 'current'))``; ``search_url(page=3)``. Changing a filter or the
+    sort goes back to page 1.
+    """
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("lang",)]
+    if drop is not None:
+        args = [(k, v) for k, v in args if (k, v) != drop]
+    if add is not None and add not in args:
+        args.append(add)
+    if drop is not None or add is not None or "sort" in changes:
+        args = [(k, v) for k, v in args if k != "page"]
+    for name, value in changes.items():
+        args = [(k, v) for k, v in args if k != name]
+        if value is None or value == "" or (name == "page" and value == 1):
+            continue
+        args.append((name, str(value)))
+    query = urlencode(args)
+    return url_for("search.show_search") + (f"?{query}" if query else "")
+
+
+def facet_groups(facets: dict, filters: dict) -> list[dict]:
+    """Facets in sidebar order, each value with its count and whether it is an active filter."""
+    groups = []
+    names = [n for n in FACET_ORDER if n in facets] + [n for n in facets if n not in FACET_ORDER]
+    for name in names:
+        values = facets.get(name) or []
+        active = set(filters.get(name, []))
+        items = [{"value": str(v), "count": c, "active": str(v) in active} for v, c in values]
+        # Keep active values visible even when they are not among the first values shown.
+        shown = items[:FACET_VALUES_SHOWN] + [i for i in items[FACET_VALUES_SHOWN:] if i["active"]]
+        if shown:
+            groups.append({"name": name, "values": shown, "more": max(0, len(items) - len(shown))})
+    return groups
+
+
+def show_search():
+    """``/search?q=&publisher=&status=&ics=&year=&sort=&page=``."""
+    return respond("search.html", run_search())
+
+
+add_twin_rules(bp, "/search", show_search)
+
+
+@bp.app_template_global()
+def filter_names() -> tuple[str, ...]:
+    return FILTER_NAMES
+
+
+bp.app_template_global("search_url")(search_url)
+bp.app_template_global("facet_groups")(facet_groups)

@@ -1,0 +1,182 @@
+"""A standard's page ``/standards/<key>`` and its exports (.json, .csv, .ris, .bib).
+
+A work key (``/standards/iso-5208``) redirects (302) to the edition in force; any other
+spelling a person might put in the address (``/standards/ISO 5208:2015``) redirects to the
+record's key; an unknown key is a 404 page that suggests close matches.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, redirect, url_for
+from flask_babel import gettext as _
+
+from catalogue.errors import CatalogueError
+from catalogue.present import record_json
+from catalogue.records import Standard
+from catalogue.resolve import resolve_reference
+
+from . import get_catalogue
+from .cite import bibtex_text, csv_text, ris_text
+from .errors import PageNotFound
+from .params import get_text
+from .queries import brief_records, table_exists
+from .render import respond, split_suffix
+
+bp = Blueprint("standards", __name__)
+
+SUFFIXES = ("json", "csv", "ris", "bib")
+MAX_KEY_CHARS = 200
+SUGGESTIONS = 8
+SUPPLEMENT_TYPES = ("amended_by", "corrected_by")
+ADOPTION_TYPES = ("adopts", "adopted_by")
+
+
+def cited_by_schemes(store, key: str) -> list[dict]:
+    """Benchmarking schemes that cite this edition: [] until issue 6 adds the scheme tables.
+
+    The hook the standard page calls; issue 6 fills it in (``scheme_items`` is the table name
+    expected here; adjust with that migration).
+    """
+    if not table_exists(store, "scheme_items"):
+        return []
+    try:
+        rows = store.db.execute(
+            "SELECT DISTINCT scheme_id FROM scheme_items WHERE member_key = ? ORDER BY scheme_id", (key,)
+        ).fetchall()
+    except Exception:  # the table exists but not in the shape expected yet: no citing schemes shown
+        return []
+    return [{"id": r[0]} for r in rows]
+
+
+def suggest_for(cat, text: str) -> list[dict]:
+    """Close matches for an unknown key: other editions of the same work, then index hits."""
+    found: list[dict] = []
+    work_guess = re.sub(r"-(\d{4})$", "", text)
+    if work_guess != text and cat.store.work_exists(work_guess):
+        for e in reversed(cat.store.editions(work_guess)):
+            found.append({"key": e.key, "designation": e.designation, "titles": e.titles, "status": e.status or "unknown"})
+    words = re.sub(r"[-_/]+", " ", text).strip()
+    if words:
+        try:
+            result = cat.search(words, page_size=SUGGESTIONS, facets=False)
+        except CatalogueError:  # an unsearchable key text: suggestions are a courtesy, not a must
+            result = None
+        for hit in result.hits if result else []:
+            found.append({k: hit.get(k) for k in ("key", "designation", "titles", "status")})
+    seen = set()
+    unique = []
+    for item in found:
+        if item["key"] not in seen:
+            seen.add(item["key"])
+            item["url"] = url_for("standards.show_standard", key=item["key"])
+            unique.append(item)
+    return unique[:SUGGESTIONS]
+
+
+def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict:
+    """Everything the standard page shows, as the JSON twin's dict (``record_json`` plus context)."""
+    store = cat.store
+    in_force_key = store.edition_in_force_key(rec.work)
+    data = record_json(rec, resolved_from, in_force_key)
+    editions = [e for e in store.editions(rec.work)]
+    targets = brief_records(store, [r.target_key for r in rec.relations] + ([in_force_key] if in_force_key else []))
+    relations = []
+    for r in rec.relations:
+        target = targets.get(r.target_key)
+        relations.append({
+            "type": r.type, "target": r.target, "target_key": r.target_key, "degree": r.degree,
+            "resolved": r.resolved, "status": target["status"] if target else None,
+            "titles": target["titles"] if target else {},
+            "url": url_for("standards.show_standard", key=r.target_key) if r.resolved else None,
+        })
+    data["relations"] = relations
+    data["scope"] = dict(rec.scope)
+    data["url"] = url_for("standards.show_standard", key=rec.key)
+    data["permalink"] = url_for("standards.show_standard", key=rec.key, _external=True)
+    data["exports"] = {s: url_for("standards.show_standard", key=f"{rec.key}.{s}") for s in SUFFIXES}
+    data["editions"] = [
+        {
+            "key": e.key, "designation": e.designation, "year": e.year, "status": e.status or "unknown",
+            "published": e.published or None, "withdrawn": e.withdrawn or None,
+            "this": e.key == rec.key, "in_force": e.key == in_force_key,
+            "url": url_for("standards.show_standard", key=e.key),
+        }
+        for e in editions
+    ]
+    data["supplements"] = [r for r in relations if r["type"] in SUPPLEMENT_TYPES]
+    data["adoptions"] = [r for r in relations if r["type"] in ADOPTION_TYPES]
+    data["systems"] = cat.systems_of(rec.key)
+    data["cited_by_schemes"] = cited_by_schemes(store, rec.key)
+    data["banner"] = build_banner(rec, relations, targets.get(in_force_key) if in_force_key else None)
+    return data
+
+
+def build_banner(rec: Standard, relations: list[dict], in_force: dict | None) -> dict | None:
+    """Why this edition is not the one to use, or None when it is in force.
+
+    ``{"kind": "replaced", "replaced_by": [...], "in_force": {...}, "date": ...}``.
+    """
+    is_in_force = in_force is not None and in_force["key"] == rec.key
+    if rec.status == "current" and (is_in_force or rec.supplement):
+        return None
+    if not rec.status and is_in_force:
+        return None
+    replaced_by = [r for r in relations if r["type"] == "replaced_by"]
+    kind = rec.status or "unknown"
+    if kind == "current":
+        kind = "not_in_force"  # says current, yet a newer published edition replaces it
+    other = None if in_force is None or is_in_force else {
+        "key": in_force["key"], "designation": in_force["designation"],
+        "url": url_for("standards.show_standard", key=in_force["key"]),
+    }
+    date = {"withdrawn": rec.withdrawn, "upcoming": rec.in_force}.get(kind) or None
+    if kind == "replaced" and rec.withdrawn:
+        date = rec.withdrawn
+    return {"kind": kind, "replaced_by": replaced_by, "in_force": other, "date": date}
+
+
+def export_response(rec: Standard, suffix: str) -> Response:
+    """The record as a download: CSV, RIS or BibTeX, named after its key."""
+    url = url_for("standards.show_standard", key=rec.key, _external=True)
+    if suffix == "csv":
+        body, mimetype = csv_text(rec), "text/csv"
+    elif suffix == "ris":
+        body, mimetype = ris_text(rec, url), "application/x-research-info-systems"
+    else:
+        body, mimetype = bibtex_text(rec, url), "application/x-bibtex"
+    response = Response(body, mimetype=mimetype)
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{rec.key}.{suffix}"'
+    return response
+
+
+@bp.route("/standards/<key>")
+def show_standard(key: str):
+    """``/standards/<key>`` and its twins ``.json``, ``.csv``, ``.ris``, ``.bib``."""
+    key, suffix = split_suffix(key, SUFFIXES)
+    if len(key) > MAX_KEY_CHARS:
+        raise PageNotFound(_("No standard has a key that long."))
+    cat = get_catalogue()
+    resolved_from = get_text("from") or None
+    rec = cat.store.get(key)
+    if rec is None:
+        res = resolve_reference(cat.store, key)
+        if res.record is not None:
+            # A work key, or a designation typed into the address: go to the record, keep the twin.
+            target = res.record.key + (f".{suffix}" if suffix else "")
+            return redirect(url_for("standards.show_standard", key=target, **{"from": key}), 302)
+        raise PageNotFound(
+            _("There is no standard with the key '%(key)s' in the catalogue.", key=key),
+            suggest_for(cat, key),
+        )
+    if suffix in ("csv", "ris", "bib"):
+        return export_response(rec, suffix)
+    return respond("standard.html", build_standard(cat, rec, resolved_from))
+
+
+@bp.app_template_global()
+def standard_url(key: str) -> str:
+    """The permalink path of a record: ``/standards/iso-5208-2015``."""
+    return url_for("standards.show_standard", key=key)
+
