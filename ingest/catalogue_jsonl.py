@@ -23,7 +23,8 @@ def sniff(head: bytes, name: str) -> bool:
         return False
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     return first.startswith(b"{") and (b'"kind": "class"' in first or b'"kind": "committee"' in first
-                                       or (b'"designation"' in first and b'"dates"' in first))
+                                       or first.startswith(b'{"designation"')
+                                       or (first.startswith(b'{"key"') and b'"designation"' in first))
 
 
 def read(path) -> Iterator[Reading]:
