@@ -116,13 +116,13 @@ def show(ctx: click.Context, reference: str, as_json: bool) -> None:
         rec = res.record
         in_force = store.edition_in_force_key(rec.work)
         data = record_json(rec, res.resolved_from, in_force)
-    if as_json:
-        _emit_json(data)
-        return
     if res.how == "in_force":
         click.echo(f"'{reference}' is undated: showing the edition in force, {rec.designation}.", err=True)
     elif res.how == "newest":
         click.echo(f"'{reference}' is undated and no edition is in force: showing the newest, {rec.designation}.", err=True)
+    if as_json:
+        _emit_json(data)
+        return
     _print_record(data)
 
 

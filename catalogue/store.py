@@ -203,9 +203,16 @@ class Store:
             action = "added"
         else:
             updates: dict[str, object] = {}
+            # What this source said before: re-stating a claim that another source (or the
+            # catalogue's own inference) has since overridden is not news, so it changes nothing.
+            said = {
+                r["field"]: r["value"]
+                for r in self.db.execute("SELECT field, value FROM provenance WHERE key = ? AND source = ?",
+                                         (record.key, source))
+            }
             for name in SCALARS:
                 new = getattr(record, name) or ""
-                if new and new != row[name]:
+                if new and new != row[name] and said.get(name) != json.dumps(new, ensure_ascii=False):
                     updates[name] = new
                     prov.append((name, new))
                     if name in WATCHED:
@@ -214,7 +221,7 @@ class Store:
                 old = json.loads(row[name])
                 merged = dict(old)
                 for lang, text in getattr(record, name).items():
-                    if text and old.get(lang) != text:
+                    if text and old.get(lang) != text and said.get(f"{name}.{lang}") != json.dumps(text, ensure_ascii=False):
                         merged[lang] = text
                         prov.append((f"{name}.{lang}", text))
                 if merged != old:

@@ -14,7 +14,7 @@ HEAD_BYTES = 4096
 PRIORITY = (
     "catalogue_jsonl", "system_yaml", "relaton_yaml", "iso_deliverables", "ics_tree", "iso_committees",
     "iso_opendata", "iec_api", "sts_xml", "relaton_xml", "iso_html", "cen_html", "openstd_html", "samr_html",
-    "ccs_tree", "scheme_doc", "sheet",
+    "ccs_tree", "system_sheet", "scheme_doc", "sheet",
 )
 
 

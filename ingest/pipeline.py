@@ -98,10 +98,10 @@ def complete_record(rec: Standard) -> Problem | None:
         value = getattr(rec, name)
         if value and not _DATE.match(value):
             return Problem("", None, name, f"'{value}' is not a date (YYYY-MM-DD)")
-    if d.supplement:
+    kind = supplement_kind(d)
+    if kind:
         base = base_of(d)
         if base is not None:
-            kind = "corrects" if d.supplement.lower().startswith("cor") else "amends"
             rec.add_relation(kind, base.display)
     for rel in rec.relations:
         if not rel.target_key:
@@ -114,15 +114,32 @@ def complete_record(rec: Standard) -> Problem | None:
     return None
 
 
+_SUPPLEMENT_KIND = re.compile(r"^(?:(Amd|Add|A)\s?\d*|(Cor|AC)\s?\d*)(?::\d{4})?$", re.IGNORECASE)
+
+
+def supplement_kind(d) -> str | None:
+    """'amends' or 'corrects' for a true supplement; None for ASTM revision letters and
+    reapprovals, and for IEC consolidated or redline versions, which the grammar also keeps in
+    ``supplement`` so that their keys differ."""
+    if not d.supplement or d.publisher == "ASTM":
+        return None
+    last = re.split(r"[/+]", d.supplement.strip())[-1].strip()
+    m = _SUPPLEMENT_KIND.match(last)
+    if not m:
+        return None
+    return "corrects" if m.group(2) else "amends"
+
+
 def base_of(d) -> object | None:
-    """The edition a supplement belongs to: 'ISO 5208:2015/Amd 1:2020' -> ISO 5208:2015."""
+    """The edition a supplement belongs to: 'ISO 5208:2015/Amd 1:2020' -> ISO 5208:2015,
+    'IEC 60947-2:2016/AMD1:2019' -> IEC 60947-2:2016."""
     display = d.display
-    for sep in ("/", "+"):
-        idx = display.rfind(sep + d.supplement.split()[0][:3])
-        if idx > 0:
-            return try_parse(display[:idx])
-    cut = display.replace(d.supplement, "").rstrip(" /+")
-    return try_parse(cut) if cut != display else None
+    for i, ch in enumerate(display):
+        if ch in "/+" and any(c.isdigit() for c in display[:i]):
+            cand = try_parse(display[:i])
+            if cand is not None and not cand.supplement and cand.number == d.number:
+                return cand
+    return None
 
 
 def ingest_paths(

@@ -92,3 +92,32 @@ def test_changes_since_for_a_scheme(store):
     assert ("IEC 60947-2:2024", "published", "2024-09-12") in events
     assert all(d.startswith("IEC 60947-2") for d, _, _ in events)
     assert changes_for(store, "2030-01-01", scheme_id="mccb") == []
+
+
+def test_system_spreadsheet(store):
+    f = FIXTURES / "systems" / "valves-system.csv"
+    report = ingest_paths(store, [f])
+    assert [str(p) for p in report.problems] == [
+        f"{f}:4: designation: '表 VI-1' is not a standard designation; the row was skipped"]
+    tree = system_tree(store, "valves")
+    assert tree["titles"] == {"zh": "阀门产业标准体系"}
+    assert [(n["code"], [c["code"] for c in n["children"]]) for n in tree["nodes"]] == [("1", ["1.1"]), ("2", [])]
+    assert tree["counts"] == {"in_force": 2, "replaced": 1, "withdrawn": 0, "missing": 0}
+    assert tree["nodes"][0]["counts"]["in_force"] == 2  # its own member and its child's
+
+
+def test_system_xlsx_round_trip(store, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["system", "node", "node name (en)", "designation"], ["lv", "1", "Breakers", "IEC 60947-2"]):
+        sheet.append(row)
+    path = tmp_path / "lv-system.xlsx"
+    book.save(path)
+    report = ingest_paths(store, [path])
+    assert report.rejected == 0
+    tree = system_tree(store, "lv")
+    member = tree["nodes"][0]["members"][0]
+    assert (member["designation"], member["state"], member["in_force_designation"]) == (
+        "IEC 60947-2", "in_force", "IEC 60947-2:2024")

@@ -1,7 +1,7 @@
 """The home page: the search box, the collection at a glance, entry points to browse."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 
 from . import get_catalogue
@@ -38,7 +38,8 @@ def build_home(store) -> dict:
         "by_publisher": [[pub, count] for pub, count in shown] + ([["others", others]] if others else []),
         "by_status": [[status, count] for status, count in stats["by_status"].items()],
         "by_industry": [
-            {"industry": name, "label": pillar_label(name), "ics": list(prefixes), "count": count}
+            {"industry": name, "label": pillar_label(name), "ics": list(prefixes), "count": count,
+             "search": url_for("search.show_search", ics=list(prefixes))}
             for name, prefixes, count in pillar_counts(store)
         ],
         "recent": recent_rows(store, 10),

@@ -5,8 +5,10 @@ import math
 from urllib.parse import urlencode
 
 from flask import Blueprint, request, url_for
+from flask_babel import gettext as _
 
 from . import get_catalogue
+from .filters import best_title, language_name, status_label
 from .i18n import current_language
 from .params import FILTER_NAMES, MAX_PAGE, SORTS, get_choice, get_filters, get_int, get_page_size, get_query
 from .render import add_twin_rules, respond
@@ -103,3 +105,35 @@ def filter_names() -> tuple[str, ...]:
 
 bp.app_template_global("search_url")(search_url)
 bp.app_template_global("facet_groups")(facet_groups)
+
+
+@bp.app_template_global()
+def facet_title(name: str) -> str:
+    """A facet's heading in the interface language."""
+    titles = {
+        "status": _("Status"),
+        "publisher": _("Publisher"),
+        "ics": _("ICS field"),
+        "ccs": _("CCS class"),
+        "year": _("Year"),
+        "committee": _("Committee"),
+        "language": _("Language"),
+        "system": _("Industry system"),
+    }
+    return titles.get(name, name)
+
+
+@bp.app_template_global()
+def facet_value_label(name: str, value: str) -> str:
+    """A facet value as people read it: status words, language names, ICS/CCS code with its title."""
+    if name == "status":
+        return status_label(value)
+    if name == "language":
+        return language_name(value)
+    if name in ("ics", "ccs"):
+        node = get_catalogue().store.class_node(name, value)
+        title = best_title(node.titles) if node else ""
+        return f"{value} {title}".strip()
+    if name == "year" and value.endswith("0s"):
+        return _("the %(decade)s", decade=value)
+    return value

@@ -1,0 +1,123 @@
+"""Browsing: the ICS and CCS trees with counts, publishers, committees."""
+from __future__ import annotations
+
+from flask import Blueprint, url_for
+from flask_babel import gettext as _
+
+from . import get_catalogue
+from .errors import PageNotFound
+from .queries import class_counts, committee_counts, publisher_counts
+from .render import add_twin_rules, respond, split_suffix
+
+bp = Blueprint("browse", __name__)
+
+SCHEMES = ("ics", "ccs")
+MAX_CODE_CHARS = 40
+
+
+def class_tree(scheme: str, code: str | None) -> dict:
+    """A node of a classification tree (or its top level when ``code`` is None) with counts."""
+    store = get_catalogue().store
+    counts = class_counts(store, scheme)
+    node = None
+    ancestors = []
+    if code is not None:
+        found = store.class_node(scheme, code)
+        if found is None:
+            raise PageNotFound(
+                _("There is no %(scheme)s code '%(code)s' in the catalogue.", scheme=scheme.upper(), code=code),
+                [
+                    {"key": "", "designation": n.code, "titles": n.titles, "status": "",
+                     "url": url_for("browse.show_class", scheme=scheme, code=n.code)}
+                    for n in store.class_nodes(scheme, "")
+                    if code[:1] and n.code.startswith(code[:1])
+                ][:8],
+            )
+        node = {"code": found.code, "parent": found.parent or None, "titles": found.titles, "notes": found.notes,
+                "count": counts.get(found.code, 0)}
+        parent = found.parent
+        seen = {found.code}
+        while parent and parent not in seen:
+            seen.add(parent)
+            up = store.class_node(scheme, parent)
+            if up is None:
+                break
+            ancestors.insert(0, {"code": up.code, "titles": up.titles,
+                                 "url": url_for("browse.show_class", scheme=scheme, code=up.code)})
+            parent = up.parent
+    children = [
+        {
+            "code": child.code,
+            "titles": child.titles,
+            "count": counts.get(child.code, 0),
+            "url": url_for("browse.show_class", scheme=scheme, code=child.code),
+            "search": url_for("search.show_search", **{scheme: child.code}) if _searchable(scheme, child.code) else None,
+        }
+        for child in store.class_nodes(scheme, code or "")
+    ]
+    total = sum(c["count"] for c in children) if code is None else node["count"]
+    return {
+        "scheme": scheme,
+        "node": node,
+        "ancestors": ancestors,
+        "children": children,
+        "count": total,
+        "search": url_for("search.show_search", **{scheme: code}) if code and _searchable(scheme, code) else None,
+    }
+
+
+def _searchable(scheme: str, code: str) -> bool:
+    # The search filter takes ICS codes and CCS letters or codes; CCS range groups ('J10/19')
+    # are browse-only nodes the index does not know.
+    return scheme == "ics" or "/" not in code
+
+
+def show_class_root(scheme: str):
+    """``/ics/`` and ``/ccs/``: the top level of the tree with counts."""
+    return respond("classification.html", class_tree(scheme, None))
+
+
+def show_class(scheme: str, code: str):
+    """``/ics/<code>`` and ``/ccs/<code>`` (CCS group codes hold a slash: ``/ccs/J10/19``)."""
+    code, _suffix = split_suffix(code, ("json",))
+    if len(code) > MAX_CODE_CHARS:
+        raise PageNotFound(_("There is no classification code that long."))
+    return respond("classification.html", class_tree(scheme, code))
+
+
+def show_publishers():
+    """``/publishers/``: every publisher with its number of records."""
+    rows = publisher_counts(get_catalogue().store)
+    return respond("publishers.html", {
+        "publishers": [
+            {"publisher": pub, "count": count, "search": url_for("search.show_search", publisher=pub)}
+            for pub, count in rows
+        ]
+    })
+
+
+def show_committees():
+    """``/committees/``: technical committees, with their records in the catalogue."""
+    store = get_catalogue().store
+    counts = committee_counts(store)
+    known = {c.reference: c for c in store.committees()}
+    refs = sorted(set(known) | set(counts))
+    return respond("committees.html", {
+        "committees": [
+            {
+                "reference": ref,
+                "titles": known[ref].titles if ref in known else {},
+                "publisher": known[ref].publisher if ref in known else "",
+                "count": counts.get(ref, 0),
+                "search": url_for("search.show_search", committee=ref),
+            }
+            for ref in refs
+        ]
+    })
+
+
+for _scheme in SCHEMES:
+    add_twin_rules(bp, f"/{_scheme}/", show_class_root, defaults={"scheme": _scheme})
+bp.add_url_rule("/<any(ics, ccs):scheme>/<path:code>", view_func=show_class)
+add_twin_rules(bp, "/publishers/", show_publishers)
+add_twin_rules(bp, "/committees/", show_committees)

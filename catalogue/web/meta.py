@@ -1,0 +1,80 @@
+"""Links that last and machine entry points: ``/resolve``, ``/opensearch.xml``, ``/feed.atom``."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from catalogue.resolve import resolve_reference
+from catalogue.store import now_iso
+
+from . import get_catalogue
+from .errors import PageNotFound
+from .params import BadArgument, get_int, get_text
+from .queries import brief_records, recent_rows
+from .render import add_twin_rules, respond, wants_json
+from .standards import suggest_for
+
+bp = Blueprint("meta", __name__)
+
+MAX_REF_CHARS = 200
+FEED_ENTRIES = 50
+
+
+def show_resolve():
+    """``/resolve?ref=<any spelling>``: redirect to the record, or list the candidates."""
+    ref = get_text("ref", limit=MAX_REF_CHARS)
+    if not ref:
+        raise BadArgument("The argument 'ref' is required: give a designation such as ISO 5208:2015 or GB/T 12238.")
+    cat = get_catalogue()
+    res = resolve_reference(cat.store, ref)
+    if res.record is not None:
+        url = url_for("standards.show_standard", key=res.record.key, **({"from": ref} if res.resolved_from else {}))
+        if wants_json():
+            return respond("resolve.html", {
+                "reference": ref, "how": res.how, "key": res.record.key, "designation": res.record.designation,
+                "url": url, "candidates": res.candidates,
+            })
+        return redirect(url, 302)
+    briefs = brief_records(cat.store, res.candidates)
+    candidates = [
+        {**briefs[k], "url": url_for("standards.show_standard", key=k)} for k in res.candidates if k in briefs
+    ]
+    if not candidates:
+        candidates = suggest_for(cat, ref)
+    data = {
+        "reference": ref,
+        "how": res.how,
+        "key": None,
+        "designation": res.designation.display if res.designation else None,
+        "parsed": res.designation is not None,
+        "candidates": candidates,
+    }
+    if not candidates:
+        raise PageNotFound(_("Nothing in the catalogue matches '%(ref)s'.", ref=ref))
+    return respond("resolve.html", data)
+
+
+def show_opensearch():
+    """``/opensearch.xml``: lets a browser's search bar search the catalogue."""
+    body = render_template("opensearch.xml", base=request.url_root.rstrip("/"))
+    return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+def show_feed():
+    """``/feed.atom``: recently added and changed records (Atom 1.0)."""
+    limit = get_int("limit", FEED_ENTRIES, 1, 200)
+    entries = recent_rows(get_catalogue().store, limit)
+    updated = entries[0]["updated_at"] if entries else now_iso()
+    body = render_template(
+        "feed.atom.xml",
+        entries=entries,
+        updated=updated,
+        base=request.url_root.rstrip("/"),
+        site=current_app.config["CATALOGUE_SITE_NAME"],
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+add_twin_rules(bp, "/resolve", show_resolve)
+bp.add_url_rule("/opensearch.xml", view_func=show_opensearch)
+bp.add_url_rule("/feed.atom", view_func=show_feed)

@@ -1,0 +1,318 @@
+"""Query understanding: designations, words in any language, glossary expansion, typos.
+
+User text is never handed to Whoosh's query parser (it turns ``title:(`` into some other
+query without a word: NOTES.md); every query object is built here from analysed words, so
+``AND``, ``"``, ``*`` and field syntax are plain text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.support.charset import accent_map
+
+from .analyzers import (
+    CJK_CHARS,
+    CJK_RUN,
+    ZH_STOP,
+    analyse,
+    dash_form,
+    load_jieba,
+    normalise_text,
+    strip_publisher,
+)
+from .glossary import Glossary, word_key
+
+#: Field boosts: titles above keywords above scope; designations above all.
+BOOST = {
+    "desig": 8.0, "title_en": 4.0, "title_fr": 3.0, "title_zh": 4.0, "title_cjk": 2.0,
+    "title_plain": 2.0, "keywords": 2.0, "scope_en": 1.0, "scope_fr": 0.8, "scope_zh": 1.0,
+    "fuzzy": 1.0,
+}
+#: Glossary translations count less than the words the user typed.
+TRANSLATION_BOOST = 0.4
+#: More words than this are not searched (a pasted paragraph is not a title search).
+MAX_GROUPS = 24
+#: Words shorter than this are never corrected or matched fuzzily.
+FUZZY_MIN = 5
+
+_CHUNK = re.compile(f"[{CJK_CHARS}]+|[^\\s{CJK_CHARS}]+")
+
+
+@dataclass
+class Understood:
+    """What a query means: designation terms answered first, word groups all required."""
+
+    text: str
+    designations: list[str] = field(default_factory=list)
+    bare_number: bool = False
+    groups: list[Q.Query] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    cjk: set[str] = field(default_factory=set)
+    unknown: list[str] = field(default_factory=list)
+    had_text: bool = False
+
+    def word_query(self, require_all: bool = True) -> Q.Query | None:
+        """The words as one query: every group required, or any (the fallback)."""
+        if not self.groups:
+            return None
+        if len(self.groups) == 1:
+            return self.groups[0]
+        return Q.And(self.groups) if require_all else Q.Or(self.groups)
+
+
+def split_chunks(text: str) -> list[str]:
+    """Whitespace-separated pieces with CJK runs apart: 'GB/T12234钢制闸阀 test' -> ['GB/T12234', '钢制闸阀', 'test']."""
+    return _CHUNK.findall(text)
+
+
+def has_term(reader, fieldname: str, text: str) -> bool:
+    """Whether the index holds ``text`` in ``fieldname``."""
+    try:
+        return (fieldname, text) in reader
+    except (KeyError, ValueError):
+        return False
+
+
+def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str], bool]:
+    """Designations among the chunks (longest first from the left) and the chunks left over.
+
+    A whole query that is a bare number ('5208', '60947-2') counts; inside longer text a
+    designation must start with letters ('ISO 5208 valves'), so 'valves 2015' stays words.
+    """
+    whole = dash_form(" ".join(chunks))
+    if whole and any(c.isdigit() for c in whole) and not any(CJK_RUN.match(c) for c in chunks):
+        if has_term(reader, "desig", whole):
+            return [whole], [], not whole[0].isalpha()
+    found: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(chunks):
+        matched = 0
+        if chunks[i][:1].isascii() and chunks[i][:1].isalpha() and not CJK_RUN.match(chunks[i]):
+            for j in range(min(len(chunks), i + 5), i, -1):
+                window = chunks[i:j]
+                if any(CJK_RUN.match(c) for c in window):
+                    continue
+                dashed = dash_form(" ".join(window))
+                if any(c.isdigit() for c in dashed) and has_term(reader, "desig", dashed):
+                    found.append(dashed)
+                    matched = j - i
+                    break
+        if matched:
+            i += matched
+        else:
+            rest.append(chunks[i])
+            i += 1
+    return found, rest, False
+
+
+def _analysed(schema, fieldname: str, text: str) -> list[str]:
+    return analyse(schema[fieldname].analyzer, text)
+
+
+def _terms_query(fieldname: str, terms: list[str], boost: float) -> Q.Query | None:
+    """All of ``terms`` in one field, or None when there is none."""
+    terms = [t for t in dict.fromkeys(terms) if t]
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return Q.Term(fieldname, terms[0], boost=boost)
+    return Q.And([Q.Term(fieldname, t) for t in terms], boost=boost)
+
+
+def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float = 1.0) -> list[Q.Query]:
+    """Every field in which a typed word can match, with field boosts."""
+    alternatives: list[Q.Query] = []
+    plain = _analysed(schema, "title_plain", word)
+    en = _analysed(schema, "title_en", word)
+    fr = _analysed(schema, "title_fr", word)
+    for fieldname, terms in (("title_en", en), ("scope_en", en), ("keywords", en),
+                             ("title_fr", fr), ("scope_fr", fr), ("title_plain", plain)):
+        q = _terms_query(fieldname, terms, BOOST[fieldname] * boost)
+        if q is not None:
+            alternatives.append(q)
+    und.words.update(plain)
+    und.stems.update(en)
+    und.stems.update(fr)
+    if any(c.isdigit() for c in word):
+        dashed = dash_form(word)
+        if dashed:
+            alternatives.append(Q.Term("desig", dashed, boost=BOOST["desig"] * boost))
+    if boost == 1.0 and len(plain) == 1 and not word.isdigit():
+        text = plain[0]
+        known = has_term(reader, "title_plain", text) or any(has_term(reader, "title_en", t) for t in en)
+        if not known and len(text) >= FUZZY_MIN:
+            maxdist = 2 if len(text) >= 8 else 1
+            alternatives.append(Q.FuzzyTerm("title_plain", text, boost=BOOST["fuzzy"], maxdist=maxdist, prefixlength=1))
+            und.words.update(_near_words(reader, text, maxdist))
+        if not known and not has_term(reader, "scope_en", en[0] if en else text) and len(text) >= 4:
+            und.unknown.append(word)
+    return alternatives
+
+
+def _near_words(reader, text: str, maxdist: int) -> list[str]:
+    """Index words within ``maxdist`` edits (what the fuzzy term will match), for highlighting."""
+    try:
+        return list(reader.terms_within("title_plain", text, maxdist, prefix=1))
+    except (KeyError, ValueError, TypeError):
+        return []
+
+
+def _is_stopword(word: str, schema) -> bool:
+    """A word that English or French analysis drops ('the', 'for', 'de', 'et')."""
+    return not _analysed(schema, "title_en", word) or not _analysed(schema, "title_fr", word)
+
+
+def _chinese_alternatives(term: str, schema, und: Understood, boost: float = 1.0) -> list[Q.Query]:
+    """Chinese title, bigram and scope matches of one Chinese term."""
+    jieba = load_jieba()
+    words = [w for w in jieba.cut(term) if w.strip() and w not in ZH_STOP]
+    bigrams = _analysed(schema, "title_cjk", term)
+    und.cjk.add(term)
+    alternatives = []
+    for fieldname, terms in (("title_zh", words), ("scope_zh", words), ("title_cjk", bigrams)):
+        q = _terms_query(fieldname, terms, BOOST[fieldname] * boost)
+        if q is not None:
+            alternatives.append(q)
+    return alternatives
+
+
+def _translations(entries, schema, reader, und: Understood, typed_key: tuple | None) -> list[Q.Query]:
+    """One query for the other terms of glossary entries, at the translation boost.
+
+    The best-matching translation counts (a disjunction-max), so an entry listing 'gate valve'
+    and 'gate valves' does not score twice; the typed term itself (``typed_key``) is skipped.
+    """
+    alternatives: list[Q.Query] = []
+    seen: set = set()
+    for entry in entries:
+        if typed_key is not None:
+            for term in entry.zh:
+                if term not in seen:
+                    seen.add(term)
+                    alternatives.extend(_chinese_alternatives(normalise_text(term), schema, und))
+        for term in entry.en + entry.fr:
+            words = re.findall(r"[^\W_]+", term)
+            key = word_key(words)
+            if key == typed_key or key in seen:
+                continue
+            seen.add(key)
+            per_word = [_phrase_word(w, schema, reader, und) for w in words]
+            per_word = [q for q in per_word if q is not None]
+            if per_word:
+                alternatives.append(per_word[0] if len(per_word) == 1 else Q.And(per_word))
+    if not alternatives:
+        return []
+    return [Q.DisjunctionMax(alternatives, boost=TRANSLATION_BOOST)]
+
+
+def _phrase_word(word: str, schema, reader, und: Understood) -> Q.Query | None:
+    if _is_stopword(word, schema):
+        return None
+    alternatives = _latin_alternatives(word, schema, reader, und, boost=0.99)
+    return Q.Or(alternatives) if alternatives else None
+
+
+def understand(text: str, searcher, glossary: Glossary | None) -> Understood:
+    """Turn user text into designation terms and word groups (every group must match)."""
+    reader = searcher.reader()
+    schema = searcher.schema
+    normalised = normalise_text(text).strip()
+    und = Understood(text=normalised, had_text=bool(normalised))
+    chunks = split_chunks(normalised)
+    und.designations, rest, und.bare_number = find_designations(chunks, reader)
+    # consecutive alphabetic chunks stay together so glossary phrases span them ('gate valves')
+    runs: list[str] = []
+    for chunk in rest:
+        if CJK_RUN.fullmatch(chunk) or not runs or CJK_RUN.fullmatch(runs[-1]):
+            runs.append(chunk)
+        else:
+            runs[-1] += " " + chunk
+    for run in runs:
+        if CJK_RUN.fullmatch(run):
+            _add_chinese_groups(run, schema, reader, glossary, und)
+        else:
+            _add_latin_groups(run, schema, reader, glossary, und)
+    del und.groups[MAX_GROUPS:]
+    return und
+
+
+def _add_chinese_groups(run: str, schema, reader, glossary, und: Understood) -> None:
+    spans = glossary.find_chinese(run) if glossary else []
+    jieba = load_jieba()
+    pos = 0
+    pieces: list[tuple[str, list]] = []
+    for start, end, entries in spans:
+        if start > pos:
+            pieces.extend((w, []) for w in jieba.cut(run[pos:start]))
+        pieces.append((run[start:end], entries))
+        pos = end
+    if pos < len(run):
+        pieces.extend((w, []) for w in jieba.cut(run[pos:]))
+    for piece, entries in pieces:
+        if not piece.strip() or piece in ZH_STOP:
+            continue
+        alternatives = _chinese_alternatives(piece, schema, und)
+        if entries:
+            alternatives.extend(_translations(entries, schema, reader, und, None))
+        if alternatives:
+            und.groups.append(Q.Or(alternatives))
+
+
+def _add_latin_groups(chunk: str, schema, reader, glossary, und: Understood) -> None:
+    words = re.findall(r"[^\W_]+", chunk)
+    spans = glossary.find_words(words) if glossary else []
+    covered: dict[int, tuple[int, list]] = {start: (end, entries) for start, end, entries in spans}
+    i = 0
+    while i < len(words):
+        if i in covered:
+            end, entries = covered[i]
+            parts = [_phrase_word(w, schema, reader, und) for w in words[i:end]]
+            parts = [p for p in parts if p is not None]
+            alternatives: list[Q.Query] = []
+            if parts:
+                alternatives.append(parts[0] if len(parts) == 1 else Q.And(parts))
+            alternatives.extend(_translations(entries, schema, reader, und, word_key(words[i:end])))
+            if alternatives:
+                und.groups.append(Q.Or(alternatives))
+            i = end
+            continue
+        word = words[i]
+        i += 1
+        if _is_stopword(word, schema):
+            continue
+        alternatives = _latin_alternatives(word, schema, reader, und)
+        if alternatives:
+            und.groups.append(Q.Or(alternatives))
+
+
+def suggest_spelling(und: Understood, searcher, original: str) -> str | None:
+    """'Did you mean': the query with unknown words replaced by the index's nearest words."""
+    if not und.unknown:
+        return None
+    corrector = searcher.corrector("title_plain")
+    suggestion = original
+    changed = False
+    for word in und.unknown:
+        lowered = word.lower()
+        maxdist = 2 if len(lowered) >= 8 else 1
+        found = corrector.suggest(lowered, limit=1, maxdist=maxdist, prefix=1)
+        if found and found[0] != lowered:
+            suggestion = re.sub(re.escape(word), found[0], suggestion, count=1)
+            changed = True
+    return suggestion if changed else None
+
+
+def highlight_keys(word: str) -> tuple[str, str]:
+    """The forms a title word is compared in: ('valves' -> 'valves', 'valv')."""
+    lowered = word.lower().translate(accent_map)
+    return lowered, porter_stem(lowered)
+
+
+def bare_of(dashed: str) -> str:
+    """The number part of a dashed designation, for 'other standards with this number'."""
+    return strip_publisher(dashed)

@@ -1,0 +1,283 @@
+"""Searching: arguments checked, designations answered first, ranking, paging, snippets.
+
+Ranking: a query that is (or contains) a designation lists that edition first, then the other
+editions of its work (the edition in force first), then other standards sharing the number,
+then word matches. Word matches are scored by BM25F with field boosts (titles above scope),
+multiplied by a status factor so that at equal relevance a standard in force ranks above a
+withdrawn one (withdrawn ones stay findable).
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as Q
+from whoosh.scoring import BM25F
+
+from .analyzers import LATIN_WORD, dash_form, fold_chinese
+from .facets import FACETS, DocTable, count_facets, intersect
+from .query import Understood, bare_of, highlight_keys, suggest_spelling, understand
+from .schema import (
+    ROW_DESIGNATION,
+    ROW_IN_FORCE,
+    ROW_KEY,
+    ROW_PUBLISHER,
+    ROW_STATUS,
+    ROW_TITLES,
+    ROW_WORK,
+    ROW_YEAR,
+)
+
+SORTS = ("relevance", "designation", "date")
+#: Longest query text accepted; longer text is refused (the reference checker reads documents).
+MAX_QUERY = 500
+#: Most hits on one page.
+MAX_PAGE_SIZE = 100
+#: Synthetic scores of designation answers (word matches carry their BM25F score).
+EXACT_SCORE, WORK_SCORE, NUMBER_SCORE = 100.0, 90.0, 80.0
+
+
+class QueryError(ValueError):
+    """A search the catalogue refuses politely; the message says what to change."""
+
+
+@dataclass
+class SearchResult:
+    """One page of hits, the facet counts over all matches, and a spelling suggestion."""
+
+    query: str
+    total: int
+    hits: list[dict] = field(default_factory=list)
+    facets: dict[str, list[list]] = field(default_factory=dict)
+    suggestion: str | None = None
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size)) if self.page_size else 1
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md ``search`` contract."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [
+                {name: hit[name] for name in ("key", "designation", "titles", "status", "publisher", "year", "score")}
+                for hit in self.hits
+            ],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+        }
+
+
+class StatusWeighting(BM25F):
+    """BM25F times a per-document factor: in force 1.0, withdrawn 0.85 (see schema.STATUS_FACTOR)."""
+
+    use_final = True
+
+    def __init__(self, factors: list[float] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.factors = factors or []
+
+    def final(self, searcher, docnum, score):
+        if docnum < len(self.factors):
+            return score * self.factors[docnum]
+        return score
+
+
+def check_arguments(query: str | None, filters: dict | None, sort: str, page: int, page_size: int) -> dict[str, list[str]]:
+    """Refuse what cannot be searched, with a sentence naming the argument; return clean filters."""
+    if query is not None and len(query) > MAX_QUERY:
+        raise QueryError(
+            f"The search text is {len(query):,} characters long; the limit is {MAX_QUERY}. "
+            "Shorten it, or use the reference checker to find designations in a long text."
+        )
+    if sort not in SORTS:
+        raise QueryError(f"Cannot sort by {sort!r}; use one of: {', '.join(SORTS)}.")
+    if not isinstance(page, int) or page < 1:
+        raise QueryError(f"Page {page!r} does not exist; pages start at 1.")
+    if not isinstance(page_size, int) or page_size < 1 or page_size > MAX_PAGE_SIZE:
+        raise QueryError(f"Page size {page_size!r} is not allowed; use 1 to {MAX_PAGE_SIZE} hits a page.")
+    clean: dict[str, list[str]] = {}
+    for name, values in (filters or {}).items():
+        if name not in FACETS:
+            raise QueryError(f"Cannot filter by {name!r}; use one of: {', '.join(FACETS)}.")
+        if isinstance(values, str):
+            values = [values]
+        values = [str(v).strip() for v in values if str(v).strip()]
+        if name == "ccs":
+            values = [v.upper() for v in values]
+        if values:
+            clean[name] = values
+    return clean
+
+
+def _pinned(und: Understood, searcher, table: DocTable) -> list[tuple[int, float]]:
+    """Designation answers in order: the edition asked for, its work's editions, same number."""
+    out: dict[int, float] = {}
+    reader = searcher.reader()
+    for dashed in und.designations:
+        docs = sorted(searcher.docs_for_query(Q.Term("desig", dashed)))
+        exact = [d for d in docs if table.rows[d] and _dashed_key(table.rows[d][ROW_KEY]) == dashed]
+        for docnum in exact:
+            out.setdefault(docnum, EXACT_SCORE)
+        works: list[str] = []
+        for docnum in exact + sorted(docs, key=table.edition_order):
+            row = table.rows[docnum]
+            if row and row[ROW_WORK] not in works:
+                works.append(row[ROW_WORK])
+        # the works named exactly ('iso-5208') before works that only share the number
+        works.sort(key=lambda w: (_dashed_key(w) != dashed and not any(table.rows[d][ROW_WORK] == w for d in exact)))
+        for work in works:
+            for docnum in sorted(table.by_work.get(work, []), key=table.edition_order):
+                out.setdefault(docnum, WORK_SCORE if _dashed_key(work) == dashed or exact else NUMBER_SCORE)
+        bare = bare_of(dashed)
+        if bare and bare != dashed and ("desig", bare) in reader:
+            others = [d for d in searcher.docs_for_query(Q.Term("desig", bare)) if d not in out and table.rows[d]]
+            for docnum in sorted(others, key=table.edition_order):
+                out.setdefault(docnum, NUMBER_SCORE)
+    return list(out.items())
+
+
+def _dashed_key(key: str) -> str:
+    return dash_form(key)
+
+
+def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str, list[str]],
+               sort: str, page: int, page_size: int, facets: bool, lang: str) -> SearchResult:
+    """Search one searcher snapshot; arguments already checked by :func:`check_arguments`."""
+    text = (text or "").strip()
+    und = understand(text, searcher, glossary) if text else Understood(text="")
+    pinned = _pinned(und, searcher, table) if und.designations else []
+    pinned_docs = {d for d, _ in pinned}
+    word_q = und.word_query(require_all=True)
+    matched: set[int]
+    if not text:
+        matched = table.alive
+    else:
+        matched = set(searcher.docs_for_query(word_q)) if word_q is not None else set()
+        if word_q is not None and not matched and len(und.groups) > 1 and not pinned_docs:
+            word_q = und.word_query(require_all=False)
+            matched = set(searcher.docs_for_query(word_q))
+        matched |= pinned_docs
+    filter_sets = table.filter_sets(filters)
+    final = intersect([matched, *filter_sets.values()]) if filter_sets else matched
+
+    offset = (page - 1) * page_size
+    needed = offset + page_size
+    scores: dict[int, float] = {}
+    if sort != "relevance" or not text:
+        order = table.order(sort if sort != "relevance" else "browse")
+        if len(final) < len(order) // 8:
+            full = sorted(final, key=order_index(table, sort)) if final else []
+        else:
+            full = [d for d in order if d in final]
+        ordered = full[offset:needed]
+        if text:
+            scores = dict(pinned)
+    else:
+        head = [(d, s) for d, s in pinned if d in final]
+        ordered_all = [d for d, _ in head]
+        scores = dict(head)
+        if word_q is not None and len(ordered_all) < needed:
+            limit = needed - len(ordered_all) + len(pinned_docs)
+            rest_filter = final if filter_sets or pinned_docs else None
+            results = searcher.search(word_q, limit=limit, filter=rest_filter)
+            for hit in results:
+                if hit.docnum not in pinned_docs:
+                    ordered_all.append(hit.docnum)
+                    scores[hit.docnum] = hit.score
+        ordered = ordered_all[offset:needed]
+
+    hits = [_hit(table.rows[d], scores.get(d), und, lang) for d in ordered]
+    facet_counts: dict[str, list[list]] = {}
+    if facets:
+        cache_key = None if text else tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items()))
+        if cache_key is not None and cache_key in table.facet_cache:
+            facet_counts = table.facet_cache[cache_key]
+        else:
+            facet_counts = count_facets(table, matched, filters, filter_sets)
+            if cache_key is not None:
+                table.facet_cache[cache_key] = facet_counts
+    suggestion = suggest_spelling(und, searcher, text) if text and und.unknown else None
+    return SearchResult(query=text, total=len(final), hits=hits, facets=facet_counts,
+                        suggestion=suggestion, page=page, page_size=page_size)
+
+
+def order_index(table: DocTable, sort: str):
+    """A sort key giving each document its place in the cached order."""
+    cache_name = f"_index_{sort}"
+    positions = getattr(table, cache_name, None)
+    if positions is None:
+        positions = {d: i for i, d in enumerate(table.order(sort if sort != "relevance" else "browse"))}
+        setattr(table, cache_name, positions)
+    return positions.__getitem__
+
+
+def _hit(row: tuple, score: float | None, und: Understood, lang: str) -> dict:
+    titles = row[ROW_TITLES]
+    return {
+        "key": row[ROW_KEY],
+        "designation": row[ROW_DESIGNATION],
+        "titles": dict(titles),
+        "status": row[ROW_STATUS],
+        "publisher": row[ROW_PUBLISHER],
+        "year": row[ROW_YEAR],
+        "score": round(float(score), 4) if score is not None else None,
+        "snippet": make_snippet(titles, und, lang),
+        "in_force": bool(row[ROW_IN_FORCE]),
+    }
+
+
+def make_snippet(titles: dict[str, str], und: Understood, lang: str) -> str:
+    """The title in ``lang`` (or the one with most matches), HTML-escaped, matches in <mark>.
+
+    'Industrial valves - Pressure testing' for 'valve test' ->
+    'Industrial <mark>valves</mark> - Pressure <mark>testing</mark>'.
+    """
+    if not titles:
+        return ""
+    best = None
+    for tlang, title in titles.items():
+        marked, count = highlight(title, und)
+        rank = (count, tlang == lang, tlang == "en")
+        if best is None or rank > best[0]:
+            best = (rank, marked)
+    return best[1]
+
+
+def highlight(title: str, und: Understood) -> tuple[str, int]:
+    """A title HTML-escaped with matched words in <mark>, and how many were marked."""
+    spans: list[tuple[int, int]] = []
+    if und.words or und.stems:
+        for m in LATIN_WORD.finditer(title):
+            lowered, stemmed = highlight_keys(m.group())
+            if lowered in und.words or stemmed in und.stems:
+                spans.append((m.start(), m.end()))
+    if und.cjk:
+        folded = fold_chinese(title)
+        if len(folded) == len(title):
+            for term in sorted(und.cjk, key=len, reverse=True):
+                start = folded.find(term)
+                while start >= 0:
+                    spans.append((start, start + len(term)))
+                    start = folded.find(term, start + len(term))
+    if not spans:
+        return html.escape(title), 0
+    spans.sort()
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out.append(html.escape(title[pos:start]))
+        out.append(f"<mark>{html.escape(title[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(title[pos:]))
+    return "".join(out), len(merged)

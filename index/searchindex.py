@@ -1,0 +1,231 @@
+"""SearchIndex: the one object the command line, the web app and the pipeline talk to.
+
+It owns the index folder (generations, see :mod:`index.writer`), keeps one searcher and its
+in-memory document table per process, refreshes them when the index changes on disk, and
+recovers from a damaged or locked index: it logs a warning and reports ``needs_rebuild``, or
+rebuilds at once from ``source`` (a callable returning the store's records) when given one.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import threading
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+
+from catalogue.records import Standard
+
+from .analyzers import configure_jieba, dash_form, strip_publisher
+from .facets import DocTable
+from .glossary import Glossary
+from .schema import ROW_DESIGNATION, ROW_IN_FORCE, ROW_TITLES
+from .search import SearchResult, StatusWeighting, check_arguments, run_search
+from .writer import RecoveryNeeded, build_generation, current_generation, swap_in, write_batch
+
+log = logging.getLogger(__name__)
+
+#: What ``source`` returns: the records to index and their extras (systems, in_force).
+Source = Callable[[], "tuple[Iterable[Standard], dict | None]"]
+
+
+class SearchIndex:
+    """The full-text index of the catalogue at ``path`` (a folder; created when missing)."""
+
+    def __init__(self, path: Path | str, source: Source | None = None, glossary: Glossary | None = None,
+                 lock_timeout: float = 10.0, procs: int = 1):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        configure_jieba(self.path)
+        self.source = source
+        self.glossary = glossary if glossary is not None else Glossary.load()
+        self.lock_timeout = lock_timeout
+        self.procs = procs
+        self.needs_rebuild = False
+        self.problem: str | None = None
+        self._lock = threading.RLock()
+        self._gen: Path | None = None
+        self._ix = None
+        self._searcher = None
+        self._table: DocTable | None = None
+        self._segments: dict = {}
+        self._suggest_cache: tuple | None = None
+        with self._lock:
+            self._snapshot(recover=True)
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._table = None
+        self._suggest_cache = None
+
+    def close(self) -> None:
+        """Release the open searcher and index."""
+        with self._lock:
+            self._close_searcher()
+            if self._ix is not None:
+                self._ix.close()
+            self._ix = None
+            self._gen = None
+
+    def _mark_broken(self, reason: str) -> None:
+        self.needs_rebuild = True
+        self.problem = reason
+        log.warning("%s", reason)
+        self.close()
+
+    def _snapshot(self, recover: bool = False):
+        """The current (searcher, table), reopened when the index changed; call under the lock."""
+        gen = current_generation(self.path)
+        if gen is None:
+            folder, _ = build_generation(self.path, [], None)
+            swap_in(self.path, folder)
+            gen = folder
+        try:
+            if gen != self._gen or self._ix is None:
+                self.close()
+                self._segments = {}
+                self._ix = whoosh_index.open_dir(str(gen))
+                self._gen = gen
+            if self._searcher is None or not self._searcher.up_to_date():
+                self._close_searcher()
+                searcher = self._ix.searcher(weighting=StatusWeighting())
+                table = DocTable(searcher, self._segments)
+                searcher.weighting.factors = table.factor
+                self._searcher, self._table = searcher, table
+            self.needs_rebuild = False
+            self.problem = None
+        except Exception as exc:  # a damaged folder raises anything from EOFError to struct.error
+            self._mark_broken(f"The search index at {gen} cannot be opened ({type(exc).__name__}: {exc}); "
+                              "it needs a rebuild from the store (`catalogue reindex`).")
+            if recover and self.source is not None:
+                self._recover()
+                return self._searcher, self._table
+            raise RecoveryNeeded(self.problem) from exc
+        return self._searcher, self._table
+
+    def _recover(self) -> None:
+        log.warning("rebuilding the search index at %s from the store", self.path)
+        records, extras = self.source()
+        self.rebuild(records, extras)
+        self._snapshot()
+
+    def healthy(self) -> bool:
+        """Whether the index opens and can be searched (False: rebuild it from the store)."""
+        with self._lock:
+            try:
+                self._snapshot()
+            except RecoveryNeeded:
+                return False
+            return not self.needs_rebuild
+
+    # --- writing ------------------------------------------------------------------------
+
+    def rebuild(self, records: Iterable[Standard], extras: dict | None = None) -> int:
+        """Build a fresh generation from ``records`` and swap it in; return the documents indexed.
+
+        Searches keep answering from the old generation while this runs.
+        """
+        folder, count = build_generation(self.path, records, extras, procs=self.procs)
+        with self._lock:
+            swap_in(self.path, folder)
+            self.needs_rebuild = False
+            self.problem = None
+        return count
+
+    def update(self, records: Iterable[Standard], extras: dict | None = None, delete_keys: Iterable[str] = ()) -> None:
+        """Add or replace ``records`` and delete ``delete_keys`` in one commit.
+
+        Keys repeated in the batch keep the last record. A locked or damaged index raises
+        RecoveryNeeded, or is rebuilt from ``source`` when the index has one.
+        """
+        gen = current_generation(self.path)
+        try:
+            if gen is None:
+                raise RecoveryNeeded(f"The search index at {self.path} has no generation yet; rebuild it.")
+            write_batch(gen, records, extras, list(delete_keys), self.lock_timeout)
+        except RecoveryNeeded as exc:
+            with self._lock:
+                self._mark_broken(str(exc))
+                if self.source is None:
+                    raise
+                self._recover()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _reading(self):
+        try:
+            return self._snapshot(recover=True)
+        except RecoveryNeeded:
+            raise
+
+    def keys(self) -> set[str]:
+        """Every indexed key."""
+        with self._lock:
+            _, table = self._reading()
+            return set(table.by_key)
+
+    def count(self) -> int:
+        """The number of indexed records."""
+        with self._lock:
+            _, table = self._reading()
+            return len(table.alive)
+
+    def search(self, query: str, filters: dict[str, list[str]] | None = None, sort: str = "relevance",
+               page: int = 1, page_size: int = 20, facets: bool = True, lang: str = "en") -> SearchResult:
+        """Search titles, scope and designations; see :mod:`index.search` for the ranking.
+
+        Raises QueryError for text over 500 characters, an unknown sort or filter, or a page
+        size over 100; RecoveryNeeded when the index is damaged and there is no ``source``.
+        """
+        clean = check_arguments(query, filters, sort, page, page_size)
+        with self._lock:
+            searcher, table = self._reading()
+            return run_search(searcher, table, self.glossary, query or "", clean, sort, page, page_size, facets, lang)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Designations, then titles, starting with ``prefix``: 'iso 52' -> ['ISO 5208:2015', ...]."""
+        prefix = (prefix or "").strip()
+        if not prefix or limit < 1:
+            return []
+        with self._lock:
+            _, table = self._reading()
+            designations, titles = self._suggestions(table)
+        out: list[str] = []
+        dashed = dash_form(prefix)
+        if dashed:
+            i = bisect.bisect_left(designations, (dashed,))
+            while i < len(designations) and designations[i][0].startswith(dashed) and len(out) < limit:
+                if designations[i][2] not in out:
+                    out.append(designations[i][2])
+                i += 1
+        lowered = prefix.lower()
+        i = bisect.bisect_left(titles, (lowered,))
+        while i < len(titles) and titles[i][0].startswith(lowered) and len(out) < limit:
+            if titles[i][1] not in out:
+                out.append(titles[i][1])
+            i += 1
+        return out
+
+    def _suggestions(self, table: DocTable):
+        if self._suggest_cache is None or self._suggest_cache[0] is not table:
+            designations, titles = [], []
+            for docnum in table.alive:
+                row = table.rows[docnum]
+                dashed = dash_form(row[ROW_DESIGNATION])
+                # in force first among equal prefixes (0 sorts before 1)
+                rank = 0 if row[ROW_IN_FORCE] else 1
+                designations.append((dashed, rank, row[ROW_DESIGNATION]))
+                bare = strip_publisher(dashed)
+                if bare and bare != dashed:
+                    designations.append((bare, rank, row[ROW_DESIGNATION]))
+                for title in row[ROW_TITLES].values():
+                    titles.append((title.lower(), title))
+            designations.sort()
+            titles.sort()
+            self._suggest_cache = (table, designations, titles)
+        return self._suggest_cache[1], self._suggest_cache[2]

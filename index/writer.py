@@ -1,0 +1,133 @@
+"""Index folders on disk: generations, the atomic swap, batch updates.
+
+The index folder holds one Whoosh index per generation (``gen-<time>-<pid>``) and a file
+``CURRENT`` naming the one in use. ``rebuild`` fills a fresh generation, then replaces
+``CURRENT`` with ``os.replace`` (a rename, atomic on POSIX), so a searcher sees the old index
+or the new one, never a half-built one. The generation before stays on disk until the next
+rebuild, for searchers in other processes that still hold it open.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from catalogue.records import Standard
+
+from .schema import build_schema, make_document
+
+log = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+#: Records per writer memory flush when building (Whoosh's ``limitmb``).
+BUILD_LIMIT_MB = 256
+
+
+class RecoveryNeeded(RuntimeError):
+    """The index cannot be used as it is: rebuild it from the store (``catalogue reindex``)."""
+
+
+def current_generation(root: Path) -> Path | None:
+    """The generation folder that ``CURRENT`` names, or None when there is none yet."""
+    pointer = root / POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return root / name if name else None
+
+
+def _new_generation(root: Path) -> Path:
+    folder = root / f"gen-{time.time_ns()}-{os.getpid()}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def dedupe(records: Iterable[Standard], extras: dict | None) -> list[dict]:
+    """Documents for a batch, one per key (the last record given wins).
+
+    Whoosh's ``update_document`` does not replace a document added earlier in the same
+    writer (NOTES.md): both would stay.
+    """
+    extras = extras or {}
+    by_key: dict[str, dict] = {}
+    for record in records:
+        if not record.key:
+            log.warning("not indexed: %s has no key", record.designation)
+            continue
+        by_key[record.key] = make_document(record, extras.get(record.key))
+    return list(by_key.values())
+
+
+def build_generation(root: Path, records: Iterable[Standard], extras: dict | None = None,
+                     procs: int = 1) -> tuple[Path, int]:
+    """Write every record into a fresh generation folder; return it and the document count."""
+    folder = _new_generation(root)
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    docs = dedupe(records, extras)
+    kwargs = {"limitmb": BUILD_LIMIT_MB}
+    if procs > 1 and len(docs) > 20000:
+        kwargs.update(procs=procs, multisegment=True)
+    writer = ix.writer(**kwargs)
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    ix.close()
+    return folder, len(docs)
+
+
+def swap_in(root: Path, folder: Path) -> None:
+    """Make ``folder`` the generation in use (atomic rename of the pointer) and prune old ones."""
+    previous = current_generation(root)
+    tmp = root / f"{POINTER}.{os.getpid()}.tmp"
+    tmp.write_text(folder.name + "\n", encoding="utf-8")
+    os.replace(tmp, root / POINTER)
+    keep = {folder.name, previous.name if previous else ""}
+    for entry in root.iterdir():
+        if entry.is_dir() and entry.name.startswith("gen-") and entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
+                delete_keys: Iterable[str], timeout: float) -> int:
+    """Add or replace records and delete keys in one commit; return the documents written.
+
+    Raises RecoveryNeeded when the write lock cannot be taken within ``timeout`` seconds
+    (a writer that died mid-way, or one that never finishes) or the index cannot be opened.
+    """
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+    except Exception as exc:  # Whoosh raises many kinds for a damaged folder
+        raise RecoveryNeeded(f"The search index at {folder} cannot be opened ({exc}); rebuild it with `catalogue reindex`.") from exc
+    docs = dedupe(records, extras)
+    try:
+        writer = ix.writer(timeout=timeout)
+    except LockError as exc:
+        ix.close()
+        raise RecoveryNeeded(
+            f"The search index at {folder} is locked by another writer (held over {timeout:g} s, "
+            "perhaps left by a writer that was killed); rebuild it with `catalogue reindex`."
+        ) from exc
+    try:
+        for key in delete_keys:
+            writer.delete_by_term("key", key)
+        for doc in docs:
+            writer.update_document(**doc)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+    return len(docs)
