@@ -200,15 +200,18 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default=None, help="Reader to use instead of detecting it (see --list-formats).")
+@click.option("--format", "fmt", default=None,
+              help="Reader to use instead of detecting it: " + "relaton-yaml, iso-html, openstd-html, samr-html, sheet, ... "
+                   "(an unknown name lists them all).")
 @click.option("--dry-run", is_flag=True, help="Read and validate only; write nothing.")
 @click.option("--strict", is_flag=True, help="Make the whole run all-or-nothing: the first problem stops it.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the report (JSON) to FILE.")
+@click.option("--encoding", default=None, help="Text encoding of CSV files when it cannot be detected (e.g. gb18030).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (DESIGN.md contract).")
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, fmt, dry_run, strict, report_file, as_json):
+def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
     """Load files, folders or archives into the catalogue and update the search index.
 
     Formats are detected from each file's first bytes and name. Each file lands whole or not
@@ -218,7 +221,8 @@ def ingest(ctx, paths, fmt, dry_run, strict, report_file, as_json):
     from ingest.progress import make_progress
 
     with Catalogue(ctx.obj["home"], create=True) as cat:
-        report = cat.ingest(paths, fmt=fmt, dry_run=dry_run, strict=strict, progress=make_progress(sys.stderr))
+        report = cat.ingest(paths, fmt=fmt, dry_run=dry_run, strict=strict, encoding=encoding,
+                            progress=make_progress(sys.stderr))
     data = report.to_json()
     if report_file:
         report_file.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

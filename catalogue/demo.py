@@ -6,7 +6,6 @@ scope text). Loaded by ``catalogue init --demo`` through the ordinary ingest pip
 """
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 # Trees first, then international standards, then the Chinese ones that adopt them, then
@@ -16,7 +15,7 @@ ORDER = ("ics", "ccs", "committees", "iso", "iec", "gb", "systems", "schemes")
 
 def demo_files() -> list[Path]:
     """The demo's files in load order."""
-    folder = Path(str(resources.files("catalogue") / "demo_data"))
+    folder = Path(__file__).resolve().parent / "demo_data"
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
 
     def rank(p: Path) -> tuple[int, str]:

@@ -92,6 +92,17 @@ _PREFIX_WORD = re.compile(
 )
 
 
+# A national standard project still in the plan (计划号, std.samr.gov.cn): year, serial, type,
+# committee: "20170450-T-469". Read only as a whole input, never found inside free text.
+_PLAN = re.compile(r"((?:19|20)\d{2})(\d{4})-([TQZ])-(\d{3})", re.IGNORECASE)
+
+
+def _build_plan(m: re.Match) -> "Designation":
+    number = f"{m.group(1)}{m.group(2)}-{m.group(3).upper()}-{m.group(4)}"
+    key = f"plan-{number.lower()}"
+    return Designation("GB", "", "plan", number, "", "", "", number, key, key)
+
+
 class DesignationError(ValueError):
     """Text that is not a standard designation; ``str()`` is one sentence saying why."""
 
@@ -160,6 +171,9 @@ def parse_designation(text: str) -> Designation:
     match = _GRAMMAR.fullmatch(folded)
     if match is not None:
         return _build(match, shown)
+    plan = _PLAN.fullmatch(folded)
+    if plan is not None:
+        return _build_plan(plan)
     raise DesignationError(f"'{shown}' is not a standard designation: {_explain_rejection(folded)}.")
 
 

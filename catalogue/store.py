@@ -12,7 +12,6 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -50,6 +49,8 @@ SCALARS = (
 JSON_DICTS = ("titles", "scope")
 JSON_LISTS = ("ics", "languages", "keywords")
 COLUMNS = ("key",) + SCALARS + JSON_DICTS + JSON_LISTS + ("added_at", "updated_at")
+# Fields the designation grammar derives from the designation: not a source's claim.
+DERIVED = {"work", "publisher", "doc_type", "number", "part", "year", "supplement"}
 # The fields whose changes users watch (DESIGN.md: "status or edition in force changed").
 WATCHED = ("status", "withdrawn", "in_force")
 INFERRED = "catalogue:inferred"
@@ -66,7 +67,9 @@ def catalogue_home(home: str | os.PathLike | None = None) -> Path:
 
 
 def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("catalogue") / "migrations"
+    # A plain path beside this file: importlib.resources trips over editable installs run
+    # from a folder that holds another "catalogue" entry.
+    folder = Path(__file__).resolve().parent / "migrations"
     found = []
     for entry in folder.iterdir():
         name = entry.name
@@ -182,7 +185,7 @@ class Store:
             values = {"key": record.key}
             for name in SCALARS:
                 values[name] = getattr(record, name) or ""
-                if values[name]:
+                if values[name] and name not in DERIVED:
                     prov.append((name, values[name]))
             for name in JSON_DICTS:
                 data = {k: v for k, v in getattr(record, name).items() if v}
@@ -214,7 +217,8 @@ class Store:
                 new = getattr(record, name) or ""
                 if new and new != row[name] and said.get(name) != json.dumps(new, ensure_ascii=False):
                     updates[name] = new
-                    prov.append((name, new))
+                    if name not in DERIVED:
+                        prov.append((name, new))
                     if name in WATCHED:
                         self._log_change(record.key, at, name, row[name] or None, new)
             for name in JSON_DICTS:

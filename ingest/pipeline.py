@@ -7,6 +7,7 @@ the whole run one transaction that the first problem stops.
 """
 from __future__ import annotations
 
+import inspect
 import re
 import time
 from dataclasses import dataclass, field
@@ -151,6 +152,7 @@ def ingest_paths(
     progress: Progress | None = None,
     on_commit: Callable[[set[str]], None] | None = None,
     source_prefix: str = "",
+    encoding: str | None = None,
 ) -> IngestReport:
     """Ingest files (or folders/archives a reader accepts) into ``store``; see the module docstring.
 
@@ -165,20 +167,25 @@ def ingest_paths(
         if not p.exists():
             raise UsageError(f"{p}: no such file or folder.")
     modules = [(p, detect_format(p, fmt)) for p in paths]
+    if encoding:
+        for path, module in modules:
+            if "encoding" not in inspect.signature(module.read).parameters:
+                raise UsageError(f"--encoding applies to text files a reader decodes itself; "
+                                 f"the {module.FORMAT} reader of {path} decides its encoding from the file.")
     if strict and not dry_run:
         with store.transaction():
             for path, module in modules:
-                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix)
+                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
         if on_commit and report.changed_keys:
             on_commit(set(report.changed_keys))
     else:
         for path, module in modules:
             before = set(report.changed_keys)
             if dry_run:
-                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix)
+                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
                 continue
             with store.transaction():
-                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix)
+                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
             if on_commit:
                 fresh = report.changed_keys - before
                 if fresh:
@@ -189,7 +196,7 @@ def ingest_paths(
     return report
 
 
-def _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix) -> None:
+def _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding) -> None:
     name = str(path)
     source = f"{source_prefix}{module.FORMAT}:{path.name}"
     at = now_iso()
@@ -201,7 +208,8 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     seen: dict[str, int] = {}
     t_read = t_store = 0.0
     t0 = time.monotonic()
-    for reading in module.read(path):
+    readings = module.read(path, encoding=encoding) if encoding else module.read(path)
+    for reading in readings:
         t1 = time.monotonic()
         t_read += t1 - t0
         progress.step()

@@ -12,7 +12,8 @@ How the fields map (studied on relaton-data-iso @ 87c31d31 and relaton-data-iec 
 - designation: the ``docid`` with ``primary: true`` (else the first docid), as printed.
 - titles: per language, ``title-intro``, ``title-main`` and ``title-part`` joined with " — " as
   iso.org prints them; a record with only a ``main`` title has its " - " separators turned into
-  " — ". IEC intros sometimes hold their own unspaced dash ("equipment -Radio"): left as printed.
+  " — ", and supplements' " -- " (base title -- "Amendment 1: ...") becomes " — " too. A
+  non-English title identical to the English one (drafts copy it under ``fr``) is dropped. IEC intros sometimes hold their own unspaced dash ("equipment -Radio"): left as printed.
 - status: ISO gives a harmonized stage (``docstatus.stage`` 95 + ``substage`` 99). 00-50 and 60.00
   (under publication) are ``draft``; a project deleted before publication (substage 98 below
   stage 60) is ``withdrawn``; 60.60, 90.xx, 95.20 and 95.60 (withdrawal not yet decided) are
@@ -363,7 +364,11 @@ def read_titles(entries: Any, languages: list) -> dict[str, str]:
             titles[lang] = by_kind["main"].replace(" - ", " — ")
         else:
             titles[lang] = next(iter(by_kind.values()))
-    return titles
+        # Supplement titles join base and supplement with " -- " ("Part 3: ... -- Amendment 1: ...").
+        titles[lang] = titles[lang].replace(" -- ", " — ")
+    english = titles.get("en")
+    # Drafts often carry the English title again under "fr": that is no translation.
+    return {lang: text for lang, text in titles.items() if lang == "en" or text != english}
 
 
 def read_status(docstatus: Any, has_successor: bool) -> str:

@@ -26,7 +26,7 @@ becomes one Standard:
 
 Placeholders: sample files write "N/A" or leave every element empty. Such a block names no
 document and is reported as a Problem; a std-ref without any digit ("TBX examples") is not a
-designation either.
+designation either. A release date that is not a date ("30/05/2015") is a Problem for its block.
 
 Safety: lxml parses with ``load_dtd=False, resolve_entities=False, no_network=True,
 huge_tree=False``, so an external entity (``SYSTEM "file:///etc/passwd"``) is never read and

@@ -124,3 +124,8 @@ def test_real_cen_pages():
         "EN 10160:1999", "current", "CEN/TC 459/SC 1", "1999-07-14")
     assert [(r.type, r.target) for r in sub.relations] == [
         ("replaced_by", "prEN 10160 rev"), ("cites", "EN 1330-4"), ("cites", "EN 473")]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CASES))
+def test_every_fixture_sniffs_as_cen_html(name):
+    assert cen_html.sniff((FOLDER / name).read_bytes()[:4096], name)

@@ -52,7 +52,8 @@ def test_dtd_entities_become_characters():
 def test_entities_in_a_file_without_doctype_do_not_lose_the_record():
     [reading] = read_fixture("entities_without_doctype.xml")
     assert reading.item.designation == "EN ISO 4126-1:2013"
-    assert reading.item.titles["en"] == "Safety devices for protection against excessive pressure — Part 1: Safety valves"
+    assert reading.item.titles["en"] == ("Safety devices for protection against excessive pressure — "
+                                         "Part 1: Safety valves")
 
 
 def test_adoption_chain_national_regional_international():
@@ -65,28 +66,31 @@ def test_adoption_chain_national_regional_international():
         ("replaces", "EN ISO 13849-1:2006", None), ("adopts", "ISO 13849-1:2006", "IDT")]
     assert iso.relations == []
     # DIN's <full> ends "— Englische Fassung der DIN EN ISO ...": the parts leave that out.
-    assert nat.titles["de"] == "Sicherheit von Maschinen — Sicherheitsbezogene Teile von Steuerungen — Teil 1: Allgemeine Gestaltungsleitsätze"
+    assert nat.titles["de"] == ("Sicherheit von Maschinen — Sicherheitsbezogene Teile von Steuerungen — "
+                                "Teil 1: Allgemeine Gestaltungsleitsätze")
 
 
 def test_a_title_note_sets_the_degree_and_a_national_block_without_regional_adopts_the_international():
-    nat, iec = records_only(read_fixture("gb_t_14048_2_mod_chain.xml"))
+    nat, _ = records_only(read_fixture("gb_t_14048_2_mod_chain.xml"))
     assert [(r.type, r.target, r.degree) for r in nat.relations if r.type == "adopts"] == [
         ("adopts", "IEC 60947-2:2016", "MOD")]
 
 
 def test_std_xref_type_sets_the_degree():
     text = """<standard><front>
-      <nat-meta><std-ref type="dated">BS EN 12266-1:2012</std-ref><std-xref type="neq"><std-ref>EN 12266-1:2012</std-ref></std-xref></nat-meta>
-      <reg-meta><std-ref type="dated">EN 12266-1:2012</std-ref></reg-meta>
+      <nat-meta><std-ref type="dated">GB/T 13927-2022</std-ref>
+        <std-xref type="mod"><std-ref>ISO 5208:2015</std-ref></std-xref></nat-meta>
+      <iso-meta><std-ref type="dated">ISO 5208:2015</std-ref></iso-meta>
     </front></standard>"""
     nat, _ = records_only(read_text(text))
-    assert [(r.type, r.target, r.degree) for r in nat.relations] == [("adopts", "EN 12266-1:2012", "NEQ")]
+    assert [(r.type, r.target, r.degree) for r in nat.relations] == [("adopts", "ISO 5208:2015", "MOD")]
 
 
 def test_not_well_formed_xml_is_one_problem_with_its_line():
     [reading] = read_fixture("unbound_prefix.xml")
     assert reading.problem.line == 8
-    assert reading.problem.reason.startswith("The file is not well-formed XML: Namespace prefix tbx on termEntry is not defined")
+    assert reading.problem.reason == ("The file is not well-formed XML: "
+                                      "Namespace prefix tbx on termEntry is not defined.")
 
 
 def test_external_entities_are_never_read():
@@ -175,3 +179,8 @@ def test_a_bad_release_date_is_a_problem_naming_the_element():
     assert (reading.problem.line, reading.problem.field) == (1, "release-date")
     assert reading.problem.reason == ("The iso-meta block of ISO 5208:2015 has release-date '30/05/2015', "
                                       "which is not a date like 2009-05-30.")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CASES))
+def test_every_fixture_sniffs_as_sts_xml(name):
+    assert sts_xml.sniff((FOLDER / name).read_bytes()[:4096], name)

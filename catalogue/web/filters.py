@@ -101,6 +101,15 @@ def best_title(titles: dict | None) -> str:
     return next(iter(titles.values()), "")
 
 
+def best_title_lang(titles: dict | None) -> str:
+    """The language code of :func:`best_title`'s choice ('zh', 'en' ...), for the ``lang`` attribute."""
+    titles = titles or {}
+    for lang in (current_language(), "en", "zh"):
+        if titles.get(lang):
+            return lang
+    return next(iter(titles), current_language())
+
+
 def other_title(titles: dict | None) -> str:
     """The title in the other of zh/en, shown under the main one in lists ('' when absent)."""
     titles = titles or {}
@@ -154,6 +163,7 @@ def init_app(app: Flask) -> None:
         locale_number=locale_number,
         language_name=language_name,
         best_title=best_title,
+        best_title_lang=best_title_lang,
         other_title=other_title,
         safe_snippet=safe_snippet,
     )
