@@ -384,7 +384,7 @@ def read_status(docstatus: Any, has_successor: bool) -> str:
     if "." in stage and not substage:
         stage, substage = stage.split(".", 1)
     if stage.isdigit():
-        return _iso_status(stage, substage, has_successor)
+        return iso_stage_status(stage, substage, has_successor)
     word = stage.upper()
     if word in _IEC_STATUS:
         return _IEC_STATUS[word]
@@ -393,7 +393,8 @@ def read_status(docstatus: Any, has_successor: bool) -> str:
     raise RecordError("status", f"unknown stage '{stage}': not an ISO harmonized stage code or an IEC stage word.")
 
 
-def _iso_status(stage: str, substage: str, has_successor: bool) -> str:
+def iso_stage_status(stage: str, substage: str, has_successor: bool) -> str:
+    """The status of an ISO harmonized stage: ('95', '99', True) -> 'replaced'; ('60', '00', False) -> 'draft'."""
     code = int(stage)
     sub = int(substage) if substage.isdigit() else 0
     if code < 60:
