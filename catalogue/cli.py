@@ -232,6 +232,8 @@ def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
         for p in report.problems:
             click.echo(str(p), err=True)
         click.echo(report.summary() + f" in {report.seconds:.1f}s", err=True)
+    if report.unreadable and report.unreadable == len(paths):
+        sys.exit(2)  # nothing could be done
     sys.exit(1 if report.rejected else 0)
 
 

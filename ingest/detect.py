@@ -54,12 +54,21 @@ def detect_format(path: Path, fmt: str | None = None) -> ModuleType:
             raise UsageError(f"Unknown format '{fmt}'; use one of: {', '.join(sorted(readers))}.")
         return readers[fmt]
     head = read_head(path)
+    if not path.is_dir() and not head:
+        raise UsageError(f"{path}: the file is empty; there is nothing to read.")
     for module in readers.values():
         try:
             if module.sniff(head, path.name if not path.is_dir() else path.name + "/"):
                 return module
         except Exception:  # a sniff must never stop detection; the next reader gets its turn
             continue
+    # No reader recognised the content: let the reader its extension promises explain what is
+    # wrong with it ("not valid YAML ...", "not a readable zip archive ...").
+    by_extension = {".yaml": "relaton-yaml", ".yml": "relaton-yaml", ".xlsx": "sheet", ".csv": "sheet",
+                    ".jsonl": "catalogue-jsonl", ".xml": "relaton-xml"}
+    fallback = by_extension.get(path.suffix.lower())
+    if fallback in readers and not path.is_dir():
+        return readers[fallback]
     raise UsageError(
         f"{path}: cannot tell what format this file is (empty, binary, or not one we read). "
         f"Formats we read: {', '.join(sorted(readers))}; name one with --format."

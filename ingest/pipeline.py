@@ -57,6 +57,7 @@ class IngestReport:
     dry_run: bool = False
     changed_keys: set[str] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)
+    unreadable: int = 0  # files no reader could take
 
     def to_json(self) -> dict:
         return {
@@ -166,7 +167,17 @@ def ingest_paths(
     for p in paths:
         if not p.exists():
             raise UsageError(f"{p}: no such file or folder.")
-    modules = [(p, detect_format(p, fmt)) for p in paths]
+    modules = []
+    for p in paths:
+        try:
+            modules.append((p, detect_format(p, fmt)))
+        except UsageError as exc:
+            if fmt or strict:
+                raise
+            # One unreadable file must not stop the others: it is reported like a bad record.
+            report.problems.append(Problem(str(p), None, None, str(exc).removeprefix(f"{p}: ")))
+            report.rejected += 1
+            report.unreadable += 1
     if encoding:
         for path, module in modules:
             if "encoding" not in inspect.signature(module.read).parameters:

@@ -128,6 +128,9 @@ def read_sheet(fp: BinaryIO, name: str, encoding: str | None = None) -> Iterator
     fp.seek(0)
     if head == b"PK\x03\x04":
         yield from read_sheet_xlsx(fp, name)
+    elif name.lower().endswith((".xlsx", ".xlsm")):
+        yield Reading(problem=Problem(name, None, None, "This file is named like an Excel workbook but is not one "
+                                      "(an .xlsx file is a zip archive); nothing was read."))
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
         yield Reading(problem=Problem(name, None, None, "This is an old binary Excel (.xls) file; "
                                       "save it as .xlsx or CSV and read that."))

@@ -1,0 +1,149 @@
+"""The ingest pipeline end to end on a real catalogue folder: bad input, all-or-nothing, reports."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from catalogue.cli import main
+from catalogue.demo import demo_files
+
+from conftest import FIXTURES, ROOT
+
+SMALL = FIXTURES / "catalogue" / "small.jsonl"
+BAD = FIXTURES / "bad"
+FORMATS = ("catalogue-jsonl, ccs-tree, cen-html, iec-api, iso-committees, iso-deliverables, iso-html, iso-ics, "
+           "openstd-html, relaton-xml, relaton-yaml, samr-html, scheme-doc, sheet, sts-xml, system-sheet, system-yaml")
+
+
+@pytest.fixture
+def home(tmp_path):
+    home = tmp_path / "home"
+    result = CliRunner().invoke(main, ["--home", str(home), "ingest", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def ingest_json(home, *args):
+    result = CliRunner().invoke(main, ["--home", str(home), "ingest", "--json", *map(str, args)])
+    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else None, result
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("empty.yaml", "the file is empty; there is nothing to read."),
+    ("notes.dat", f"cannot tell what format this file is (empty, binary, or not one we read). Formats we read: {FORMATS}; name one with --format."),
+    ("junk.html", "cannot tell what format this file is"),
+    ("junk.xlsx", "This file is named like an Excel workbook but is not one (an .xlsx file is a zip archive); nothing was read."),
+    ("truncated.yaml", "not valid YAML: did not find expected ',' or ']'."),
+    ("code-tag.yaml", "the YAML uses a tag safe loading refuses (!!python/object/apply:os.system); nothing was built from it."),
+    ("bomb.xml", "This file is not well-formed XML: Maximum entity amplification factor exceeded"),
+])
+def test_bad_input_is_one_clear_problem_and_changes_nothing(home, name, reason):
+    before = sqlite3.connect(home / "catalogue.sqlite3").execute("SELECT COUNT(*) FROM standards").fetchone()[0]
+    code, report, _ = ingest_json(home, BAD / name)
+    assert code == 1 if report["problems"][0]["line"] is not None or name not in ("notes.dat", "junk.html", "empty.yaml") else code in (1, 2)
+    assert report["rejected"] == 1 and report["added"] == 0
+    problem = report["problems"][0]
+    assert problem["file"].endswith(name) and problem["reason"].startswith(reason)
+    after = sqlite3.connect(home / "catalogue.sqlite3").execute("SELECT COUNT(*) FROM standards").fetchone()[0]
+    assert after == before
+
+
+def test_code_tag_runs_nothing(home, tmp_path):
+    ingest_json(home, BAD / "code-tag.yaml")
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_external_entity_is_not_read(home):
+    code, report, _ = ingest_json(home, BAD / "xxe.xml")
+    assert code == 0
+    out = CliRunner().invoke(main, ["--home", str(home), "export"]).stdout
+    assert "root:" not in out  # nothing from /etc/passwd reached the catalogue
+
+
+def test_gb18030_csv_is_detected(home):
+    code, report, _ = ingest_json(home, BAD / "gb18030-labelled.csv")
+    assert (code, report["added"] + report["updated"] + report["unchanged"]) == (0, 1)
+    show = json.loads(CliRunner().invoke(main, ["--home", str(home), "show", "GB/T 20223-2018", "--json"]).stdout)
+    assert show["titles"]["zh"] == "棉短绒"
+
+
+def test_unknown_file_does_not_stop_the_others(tmp_path):
+    code, report, _ = ingest_json(tmp_path / "h", BAD / "notes.dat", SMALL)
+    assert code == 1 and report["added"] == 8 and report["rejected"] == 1
+
+
+def test_only_unknown_files_exit_2(tmp_path):
+    code, report, _ = ingest_json(tmp_path / "h", BAD / "notes.dat")
+    assert code == 2 and report["rejected"] == 1
+
+
+def test_strict_is_all_or_nothing(tmp_path):
+    bad = tmp_path / "mixed.jsonl"
+    bad.write_text('{"designation": "ISO 5208:2015", "status": "current"}\n{"designation": "Figure 12"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--home", str(tmp_path / "h"), "ingest", "--strict", str(SMALL), str(bad)])
+    assert result.exit_code == 1
+    assert "--strict: stopped at the first problem, nothing was written:" in result.stderr
+    con = sqlite3.connect(tmp_path / "h" / "catalogue.sqlite3")
+    assert con.execute("SELECT COUNT(*) FROM standards").fetchone()[0] == 0
+    # Without --strict the good record of the same file lands and the bad one is reported.
+    code, report, _ = ingest_json(tmp_path / "h", bad)
+    assert (code, report["added"], report["rejected"]) == (1, 1, 1)
+    assert report["problems"] == [{"file": str(bad), "line": 2, "field": "designation",
+                                   "reason": "'Figure 12' is not a standard designation: no known publisher prefix."}]
+
+
+def test_dry_run_writes_nothing_and_report_file(tmp_path):
+    report_file = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["--home", str(tmp_path / "h"), "ingest", "--dry-run", "--report", str(report_file), str(SMALL)])
+    assert result.exit_code == 0
+    assert json.loads(report_file.read_text(encoding="utf-8"))["added"] == 8
+    con = sqlite3.connect(tmp_path / "h" / "catalogue.sqlite3")
+    assert con.execute("SELECT COUNT(*) FROM standards").fetchone()[0] == 0
+
+
+def test_second_source_enriches_and_reingest_is_unchanged(home, tmp_path):
+    extra = tmp_path / "museum.csv"
+    extra.write_text("标准号,英文名称,馆藏位置,载体\nISO 5208:2015,,A-12-3,纸本\n", encoding="utf-8")
+    code, report, _ = ingest_json(home, extra)
+    assert (code, report["updated"]) == (0, 1)
+    code, report, _ = ingest_json(home, extra, SMALL)
+    assert (report["added"], report["updated"]) == (0, 0)
+    show = json.loads(CliRunner().invoke(main, ["--home", str(home), "show", "ISO 5208:2015", "--json"]).stdout)
+    assert show["titles"]["fr"].startswith("Robinetterie") and show["holdings"][0]["shelf_mark"] == "A-12-3"
+
+
+@pytest.mark.slow
+def test_kill_9_mid_file_leaves_the_previous_catalogue(home, tmp_path):
+    # One file of about 4,000 real records (the demo's ISO and IEC lines): its transaction lasts
+    # a second or two, long enough to be killed inside it.
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(p.read_text(encoding="utf-8") for p in demo_files() if p.name in ("iso.jsonl", "iec.jsonl")),
+                   encoding="utf-8")
+    before = sqlite3.connect(home / "catalogue.sqlite3").execute("SELECT COUNT(*) FROM standards").fetchone()[0]
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue.cli", "--home", str(home), "ingest", str(big)],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
+    assert proc.stderr.readline().startswith("reading big.jsonl")
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    rest = proc.stderr.read()
+    assert "records in" not in rest, "the file finished before the kill: make the input bigger"
+    con = sqlite3.connect(home / "catalogue.sqlite3")
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("SELECT COUNT(*) FROM standards").fetchone()[0] == before
+    con.close()
+    # A rerun completes and the index agrees with the store.
+    code, report, _ = ingest_json(home, big)
+    assert code == 0 and report["added"] > 4000
+    from catalogue.service import Catalogue
+    with Catalogue(home) as cat:
+        assert cat.index.count() == cat.store.count() == before + report["added"]
