@@ -53,7 +53,7 @@ _EURO_ISO = rf"""(?=[A-Z])
   (?P<eur>(?:EN(?:V)?|HD|CR|CWA|(?:CEN|CLC)(?:{_S}/{_S}(?:TS|TR))?)(?=[ \d/]|{_S}(?:ISO|IEC)))?{_S}
   (?:(?P<body>{_ISO_BODY})
   (?P<kinds>(?:(?:{_S}/{_S}|{_S}){_ISO_KIND}(?=[ \d/]))*))?
-  {_S}(?P<no>\d+[A-Z]?)(?P<parts>(?:{_S}-{_S}[A-Z]?\d+[A-Z]{{0,2}})*)
+  {_S}(?P<no>\d+[A-Z]?)(?P<parts>(?:{_S}-{_S}[A-Z]?\d+[A-Z]{{0,2}})*)(?:\.(?P<round>\d{{1,2}})(?!\d))?
   (?:{_S}:{_S}(?P<y>{_Y4})(?:-(?:0[1-9]|1[0-2]))?)?
   (?P<supp>{_SUPP}*)
   (?:{_S}(?P<marker>{'|'.join(_MARKERS)})(?P<post>{_SUPP}*))?
@@ -299,6 +299,12 @@ def _build_euro_iso(m: re.Match, shown: str) -> Designation:
     iec_style = body.startswith(("IEC", "CISPR")) and not (nat or eur)
     supplement, supp_display, supp_work = _supplements(supplement_text, m.group("marker"), iec_style,
                                                        m.group("post") or "")
+    # A draft's round ("ISO/DIS 10239.2", the second DIS ballot) belongs to the number or part.
+    if m.group("round"):
+        if part:
+            part = f"{part}.{m.group('round')}"
+        else:
+            number = f"{number}.{m.group('round')}"
     head = f"{prefix} {number}" + (f"-{part}" if part else "")
     base = head + (f":{year}" if year else "")
     display = base + supp_display

@@ -43,6 +43,7 @@ PILLAR_ICS = {
     "footwear": ["61.060", "13.340.50"],
     "leather": ["59.140"],
     "road vehicle engines and filters": ["43.060"],
+    "pressure relief (safety valves)": ["13.240"],
     "electric road vehicles": ["43.120"],
     "quality management": ["03.120.10"],
     "low-voltage switchgear": ["29.130.20"],
@@ -66,7 +67,7 @@ def select_relaton(archive: Path) -> list[Standard]:
             rec = reading.item
             if complete_record(rec) is None:
                 records.append(rec)
-    works = {r.work for r in records if matches_pillar(r.ics)}
+    works = {r.work for r in records if matches_pillar(r.ics)} | cited_works()
 
     def wanted(rec: Standard) -> bool:
         if rec.work in works:
@@ -78,6 +79,32 @@ def select_relaton(archive: Path) -> list[Standard]:
         return False
 
     return [r for r in records if wanted(r)]
+
+
+def cited_works() -> set[str]:
+    """Works the demo's standard systems and benchmarking schemes cite (ISO 10434 sits under
+    petroleum equipment, ISO 26262 under road vehicle electronics: outside the ICS codes above)."""
+    import yaml
+
+    from catalogue.designation import try_parse
+
+    works: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            d = try_parse(value)
+            if d is not None:
+                works.add(d.work)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for path in sorted(OUT.glob("s*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return works
 
 
 def dump_standard(store: Store, rec: Standard) -> dict:
