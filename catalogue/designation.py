@@ -3,7 +3,7 @@
 ``parse_designation('gbt13927—2022')`` and ``parse_designation('GB/T 13927-2022')`` give the same
 :class:`Designation` (key ``gb-t-13927-2022``). The key is built from the parsed parts only, so all
 spellings of one edition share it; ``display`` is the form the publisher prints. The families and
-the forms knowingly left out are listed in ``.briefs/designation-forms.md``.
+the forms knowingly left out are listed in ``docs/designation-forms.md``.
 """
 from __future__ import annotations
 
