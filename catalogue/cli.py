@@ -115,7 +115,7 @@ def show(ctx: click.Context, reference: str, as_json: bool) -> None:
         res = require_record(store, reference)
         rec = res.record
         in_force = store.edition_in_force_key(rec.work)
-        data = record_json(rec, res.resolved_from, in_force)
+        data = record_json(rec, res.resolved_from, in_force, store.editions(rec.work))
     if res.how == "in_force":
         click.echo(f"'{reference}' is undated: showing the edition in force, {rec.designation}.", err=True)
     elif res.how == "newest":
@@ -139,6 +139,9 @@ def _print_record(data: dict) -> None:
             click.echo(f"  {name}: {', '.join(value) if isinstance(value, list) else value}")
     if data["edition_in_force"] and data["edition_in_force"] != data["key"]:
         click.echo(f"  edition in force: {data['edition_in_force']}")
+    if len(data.get("editions") or []) > 1:
+        history = " -> ".join(f"{e['designation']}{' (in force)' if e['in_force'] else ''}" for e in data["editions"])
+        click.echo(f"  editions: {history}")
     labels = {"replaced_by": "replaced by", "amended_by": "amended by", "corrected_by": "corrected by",
               "adopted_by": "adopted by", "cited_by": "cited by"}
     for rel in data["relations"]:

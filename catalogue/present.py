@@ -4,8 +4,13 @@ from __future__ import annotations
 from .records import Standard
 
 
-def record_json(rec: Standard, resolved_from: str | None = None, in_force: str | None = None) -> dict:
-    """The ``show`` contract: key, work, designation, publisher, status, titles, dates, ... ."""
+def record_json(rec: Standard, resolved_from: str | None = None, in_force: str | None = None,
+                editions: list[Standard] | None = None) -> dict:
+    """The ``show`` contract: key, work, designation, publisher, status, titles, dates, ... .
+
+    ``editions`` (all editions of the work, oldest first) adds the edition history: the chain
+    of what replaced what, back to the first edition the catalogue knows.
+    """
     out = {
         "key": rec.key,
         "work": rec.work,
@@ -37,6 +42,12 @@ def record_json(rec: Standard, resolved_from: str | None = None, in_force: str |
         "keywords": list(rec.keywords),
         "edition_in_force": in_force,
     }
+    if editions is not None:
+        out["editions"] = [
+            {"key": e.key, "designation": e.designation, "status": e.status or "unknown", "year": e.year or None,
+             "published": e.published or None, "in_force": e.key == in_force}
+            for e in editions if not e.supplement
+        ]
     if resolved_from is not None:
         out["resolved_from"] = resolved_from
     return out

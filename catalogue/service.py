@@ -52,8 +52,11 @@ class Catalogue:
         rebuilt = False
         dirty = self.home / DIRTY_MARK
         if dirty.exists() or not idx.healthy() or idx.count() != self.store.count():
-            log.warning("search index at %s is missing or out of date: rebuilding it from the store",
-                        self.home / INDEX_DIR)
+            if idx.count() == 0 and not dirty.exists():
+                log.info("building the search index at %s from the store", self.home / INDEX_DIR)
+            else:
+                log.warning("search index at %s is missing or out of date: rebuilding it from the store",
+                            self.home / INDEX_DIR)
             idx.rebuild(self.store.iter_records(), self.extras_for_all())
             dirty.unlink(missing_ok=True)
             rebuilt = True

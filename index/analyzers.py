@@ -34,6 +34,10 @@ HAS_CJK = re.compile(f"[{CJK_CHARS}]")
 #: Words of the alphabetic scripts: letters and digits, apostrophes and hyphens split.
 LATIN_WORD = re.compile(f"[^\\W{CJK_CHARS}_]+")
 _ASCII_GROUP = re.compile(r"[a-z]+|[0-9]+")
+#: Where a supplement starts: 'ISO 5208:2015/Amd 1:2020', 'IEC 60027-1:1992+AMD1:1997 CSV', 'GB/T 1-2020/XG1-2021'.
+SUPPLEMENT_TAIL = re.compile(r"\s*(?:/\s*(?:amd|cor|ish|xg|dam|damd|dcor|fdamd|pdam)|\+)", re.IGNORECASE)
+#: A dashed designation's trailing year: 'iec-60027-1-1992' -> 'iec-60027-1'.
+YEAR_TAIL = re.compile(r"-(?:1[89]|20)[0-9]{2}$")
 
 #: Chinese function words that carry no meaning in a title search.
 ZH_STOP = frozenset("的 和 与 及 或 等 之 于 用 在 中 其 对".split())
@@ -147,6 +151,16 @@ def designation_terms(designation: str, key: str, work: str, number: str = "") -
             bare = strip_publisher(dashed)
             if bare:
                 terms.append(bare)
+    base = SUPPLEMENT_TAIL.split(designation or "", maxsplit=1)[0]
+    if base != designation:
+        # an amendment, corrigendum or consolidated version answers to its base edition too:
+        # 'IEC 60027-1:1992/AMD1:1997' is listed under 'IEC 60027-1' and 'IEC 60027-1:1992'
+        dashed = dash_form(base)
+        if dashed:
+            terms.append(dashed)
+            work_part = YEAR_TAIL.sub("", dashed)
+            if work_part and work_part != dashed:
+                terms.append(work_part)
     if number:
         dashed = dash_form(number)
         if dashed:

@@ -2,7 +2,8 @@
 
 User text is never handed to Whoosh's query parser (it turns ``title:(`` into some other
 query without a word: NOTES.md); every query object is built here from analysed words, so
-``AND``, ``"``, ``*`` and field syntax are plain text.
+``AND``, ``"``, ``*`` and field syntax are plain text. The query objects are Whoosh's, but
+:mod:`index.scoring` evaluates them (Term, FuzzyTerm, And, Or, DisjunctionMax only).
 """
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ from .analyzers import (
 )
 from .glossary import Glossary, word_key
 
+try:  # the designation grammar (catalogue/designation.py); words-only search works without it
+    from catalogue.designation import try_parse as _try_parse
+except ImportError:  # pragma: no cover - only while the grammar module is being written
+    _try_parse = None
+
+
 #: Field boosts: titles above keywords above scope; designations above all.
 BOOST = {
     "desig": 8.0, "title_en": 4.0, "title_fr": 3.0, "title_zh": 4.0, "title_cjk": 2.0,
@@ -32,13 +39,24 @@ BOOST = {
     "fuzzy": 1.0,
 }
 #: Glossary translations count less than the words the user typed.
-TRANSLATION_BOOST = 0.4
+TRANSLATION_BOOST = 0.25
 #: More words than this are not searched (a pasted paragraph is not a title search).
 MAX_GROUPS = 24
-#: Words shorter than this are never corrected or matched fuzzily.
+#: Words shorter than this are never matched fuzzily (1 edit; 2 from 8 letters on).
 FUZZY_MIN = 5
 
+KANA_HANGUL = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af]")
 _CHUNK = re.compile(f"[{CJK_CHARS}]+|[^\\s{CJK_CHARS}]+")
+
+
+def parse_designation(text: str):
+    """The grammar's reading of a designation ('GB/T 13927—2022'), or None."""
+    if _try_parse is None:
+        return None
+    try:
+        return _try_parse(text)
+    except Exception:  # the grammar is another team's module: a bug there must not break search
+        return None
 
 
 @dataclass
@@ -47,13 +65,11 @@ class Understood:
 
     text: str
     designations: list[str] = field(default_factory=list)
-    bare_number: bool = False
     groups: list[Q.Query] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     cjk: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
-    had_text: bool = False
 
     def word_query(self, require_all: bool = True) -> Q.Query | None:
         """The words as one query: every group required, or any (the fallback)."""
@@ -61,7 +77,7 @@ class Understood:
             return None
         if len(self.groups) == 1:
             return self.groups[0]
-        return Q.And(self.groups) if require_all else Q.Or(self.groups)
+        return Q.And(self.groups) if require_all else UnionOr(self.groups)
 
 
 def split_chunks(text: str) -> list[str]:
@@ -77,7 +93,7 @@ def has_term(reader, fieldname: str, text: str) -> bool:
         return False
 
 
-def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str], bool]:
+def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str]]:
     """Designations among the chunks (longest first from the left) and the chunks left over.
 
     A whole query that is a bare number ('5208', '60947-2') counts; inside longer text a
@@ -86,7 +102,12 @@ def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str], 
     whole = dash_form(" ".join(chunks))
     if whole and any(c.isdigit() for c in whole) and not any(CJK_RUN.match(c) for c in chunks):
         if has_term(reader, "desig", whole):
-            return [whole], [], not whole[0].isalpha()
+            return [whole], []
+        parsed = parse_designation(" ".join(chunks))
+        for candidate in (parsed.key, parsed.work) if parsed else ():
+            dashed = dash_form(candidate)
+            if dashed and has_term(reader, "desig", dashed):
+                return [dashed], []
     found: list[str] = []
     rest: list[str] = []
     i = 0
@@ -107,21 +128,31 @@ def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str], 
         else:
             rest.append(chunks[i])
             i += 1
-    return found, rest, False
+    return found, rest
 
 
 def _analysed(schema, fieldname: str, text: str) -> list[str]:
     return analyse(schema[fieldname].analyzer, text)
 
 
-def _terms_query(fieldname: str, terms: list[str], boost: float) -> Q.Query | None:
-    """All of ``terms`` in one field, or None when there is none."""
+class UnionOr(Q.Or):
+    """Or with a tree of union matchers: Whoosh's automatic choice preloads arrays the size of
+    the whole index for every Or (profiled: most of a query's time at 94,000 documents)."""
+
+    matcher_type = Q.Or.DEFAULT_MATCHER
+
+
+def _terms_query(fieldname: str, terms: list[str], boost: float, reader=None) -> Q.Query | None:
+    """All of ``terms`` in one field, or None when there is none (or one is not in the index)."""
     terms = [t for t in dict.fromkeys(terms) if t]
     if not terms:
         return None
+    if reader is not None and not all(has_term(reader, fieldname, t) for t in terms):
+        return None
     if len(terms) == 1:
         return Q.Term(fieldname, terms[0], boost=boost)
-    return Q.And([Q.Term(fieldname, t) for t in terms], boost=boost)
+    # the boost goes on the leaves: Whoosh does not apply a compound query's own boost
+    return Q.And([Q.Term(fieldname, t, boost=boost) for t in terms])
 
 
 def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float = 1.0) -> list[Q.Query]:
@@ -132,7 +163,7 @@ def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float
     fr = _analysed(schema, "title_fr", word)
     for fieldname, terms in (("title_en", en), ("scope_en", en), ("keywords", en),
                              ("title_fr", fr), ("scope_fr", fr), ("title_plain", plain)):
-        q = _terms_query(fieldname, terms, BOOST[fieldname] * boost)
+        q = _terms_query(fieldname, terms, BOOST[fieldname] * boost, reader)
         if q is not None:
             alternatives.append(q)
     und.words.update(plain)
@@ -167,7 +198,7 @@ def _is_stopword(word: str, schema) -> bool:
     return not _analysed(schema, "title_en", word) or not _analysed(schema, "title_fr", word)
 
 
-def _chinese_alternatives(term: str, schema, und: Understood, boost: float = 1.0) -> list[Q.Query]:
+def _chinese_alternatives(term: str, schema, reader, und: Understood, boost: float = 1.0) -> list[Q.Query]:
     """Chinese title, bigram and scope matches of one Chinese term."""
     jieba = load_jieba()
     words = [w for w in jieba.cut(term) if w.strip() and w not in ZH_STOP]
@@ -175,7 +206,7 @@ def _chinese_alternatives(term: str, schema, und: Understood, boost: float = 1.0
     und.cjk.add(term)
     alternatives = []
     for fieldname, terms in (("title_zh", words), ("scope_zh", words), ("title_cjk", bigrams)):
-        q = _terms_query(fieldname, terms, BOOST[fieldname] * boost)
+        q = _terms_query(fieldname, terms, BOOST[fieldname] * boost, reader)
         if q is not None:
             alternatives.append(q)
     return alternatives
@@ -194,7 +225,7 @@ def _translations(entries, schema, reader, und: Understood, typed_key: tuple | N
             for term in entry.zh:
                 if term not in seen:
                     seen.add(term)
-                    alternatives.extend(_chinese_alternatives(normalise_text(term), schema, und))
+                    alternatives.extend(_chinese_alternatives(normalise_text(term), schema, reader, und))
         for term in entry.en + entry.fr:
             words = re.findall(r"[^\W_]+", term)
             key = word_key(words)
@@ -207,14 +238,26 @@ def _translations(entries, schema, reader, und: Understood, typed_key: tuple | N
                 alternatives.append(per_word[0] if len(per_word) == 1 else Q.And(per_word))
     if not alternatives:
         return []
-    return [Q.DisjunctionMax(alternatives, boost=TRANSLATION_BOOST)]
+    return [Q.DisjunctionMax([_scaled(q, TRANSLATION_BOOST) for q in alternatives])]
+
+
+def _scaled(q: Q.Query, factor: float) -> Q.Query:
+    """The query with every leaf's boost multiplied: Whoosh ignores the boost of a compound
+    query's matcher (a DisjunctionMax(boost=0.25) scored like boost=1), leaves honour theirs."""
+    subqueries = getattr(q, "subqueries", None)
+    if subqueries:
+        for sub in subqueries:
+            _scaled(sub, factor)
+    else:
+        q.boost *= factor
+    return q
 
 
 def _phrase_word(word: str, schema, reader, und: Understood) -> Q.Query | None:
     if _is_stopword(word, schema):
         return None
     alternatives = _latin_alternatives(word, schema, reader, und, boost=0.99)
-    return Q.Or(alternatives) if alternatives else None
+    return UnionOr(alternatives) if alternatives else None
 
 
 def understand(text: str, searcher, glossary: Glossary | None) -> Understood:
@@ -222,9 +265,9 @@ def understand(text: str, searcher, glossary: Glossary | None) -> Understood:
     reader = searcher.reader()
     schema = searcher.schema
     normalised = normalise_text(text).strip()
-    und = Understood(text=normalised, had_text=bool(normalised))
+    und = Understood(text=normalised)
     chunks = split_chunks(normalised)
-    und.designations, rest, und.bare_number = find_designations(chunks, reader)
+    und.designations, rest = find_designations(chunks, reader)
     # consecutive alphabetic chunks stay together so glossary phrases span them ('gate valves')
     runs: list[str] = []
     for chunk in rest:
@@ -242,6 +285,12 @@ def understand(text: str, searcher, glossary: Glossary | None) -> Understood:
 
 
 def _add_chinese_groups(run: str, schema, reader, glossary, und: Understood) -> None:
+    if KANA_HANGUL.search(run):
+        # Japanese or Korean: no dictionary here, every character pair of the run is required
+        query = _terms_query("title_cjk", _analysed(schema, "title_cjk", run), BOOST["title_cjk"], reader)
+        und.groups.append(query if query is not None else Q.NullQuery)
+        und.cjk.add(run)
+        return
     spans = glossary.find_chinese(run) if glossary else []
     jieba = load_jieba()
     pos = 0
@@ -256,11 +305,11 @@ def _add_chinese_groups(run: str, schema, reader, glossary, und: Understood) -> 
     for piece, entries in pieces:
         if not piece.strip() or piece in ZH_STOP:
             continue
-        alternatives = _chinese_alternatives(piece, schema, und)
+        alternatives = _chinese_alternatives(piece, schema, reader, und)
         if entries:
             alternatives.extend(_translations(entries, schema, reader, und, None))
         if alternatives:
-            und.groups.append(Q.Or(alternatives))
+            und.groups.append(UnionOr(alternatives))
 
 
 def _add_latin_groups(chunk: str, schema, reader, glossary, und: Understood) -> None:
@@ -278,7 +327,7 @@ def _add_latin_groups(chunk: str, schema, reader, glossary, und: Understood) -> 
                 alternatives.append(parts[0] if len(parts) == 1 else Q.And(parts))
             alternatives.extend(_translations(entries, schema, reader, und, word_key(words[i:end])))
             if alternatives:
-                und.groups.append(Q.Or(alternatives))
+                und.groups.append(UnionOr(alternatives))
             i = end
             continue
         word = words[i]
@@ -287,7 +336,7 @@ def _add_latin_groups(chunk: str, schema, reader, glossary, und: Understood) -> 
             continue
         alternatives = _latin_alternatives(word, schema, reader, und)
         if alternatives:
-            und.groups.append(Q.Or(alternatives))
+            und.groups.append(UnionOr(alternatives))
 
 
 def suggest_spelling(und: Understood, searcher, original: str) -> str | None:
@@ -302,7 +351,7 @@ def suggest_spelling(und: Understood, searcher, original: str) -> str | None:
         maxdist = 2 if len(lowered) >= 8 else 1
         found = corrector.suggest(lowered, limit=1, maxdist=maxdist, prefix=1)
         if found and found[0] != lowered:
-            suggestion = re.sub(re.escape(word), found[0], suggestion, count=1)
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggestion, count=1)
             changed = True
     return suggestion if changed else None
 

@@ -2,22 +2,23 @@
 
 Ranking: a query that is (or contains) a designation lists that edition first, then the other
 editions of its work (the edition in force first), then other standards sharing the number,
-then word matches. Word matches are scored by BM25F with field boosts (titles above scope),
-multiplied by a status factor so that at equal relevance a standard in force ranks above a
-withdrawn one (withdrawn ones stay findable).
+then word matches. Word matches are scored by BM25 per field with field boosts (titles above
+scope; :mod:`index.scoring`), multiplied by a status factor (schema.STATUS_FACTOR: in force
+1.0, withdrawn 0.9) so that at equal relevance a standard in force ranks above a withdrawn
+one, which stays findable; remaining ties go in designation order.
 """
 from __future__ import annotations
 
+import heapq
 import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import query as Q
-from whoosh.scoring import BM25F
 
-from .analyzers import LATIN_WORD, dash_form, fold_chinese
+from .analyzers import HAS_CJK, LATIN_WORD, dash_form, fold_chinese
 from .facets import FACETS, DocTable, count_facets, intersect
+from .scoring import evaluate
 from .query import Understood, bare_of, highlight_keys, suggest_spelling, understand
 from .schema import (
     ROW_DESIGNATION,
@@ -73,21 +74,6 @@ class SearchResult:
         }
 
 
-class StatusWeighting(BM25F):
-    """BM25F times a per-document factor: in force 1.0, withdrawn 0.85 (see schema.STATUS_FACTOR)."""
-
-    use_final = True
-
-    def __init__(self, factors: list[float] | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.factors = factors or []
-
-    def final(self, searcher, docnum, score):
-        if docnum < len(self.factors):
-            return score * self.factors[docnum]
-        return score
-
-
 def check_arguments(query: str | None, filters: dict | None, sort: str, page: int, page_size: int) -> dict[str, list[str]]:
     """Refuse what cannot be searched, with a sentence naming the argument; return clean filters."""
     if query is not None and len(query) > MAX_QUERY:
@@ -118,10 +104,11 @@ def check_arguments(query: str | None, filters: dict | None, sort: str, page: in
 def _pinned(und: Understood, searcher, table: DocTable) -> list[tuple[int, float]]:
     """Designation answers in order: the edition asked for, its work's editions, same number."""
     out: dict[int, float] = {}
-    reader = searcher.reader()
+    rows = table.rows
     for dashed in und.designations:
-        docs = sorted(searcher.docs_for_query(Q.Term("desig", dashed)))
-        exact = [d for d in docs if table.rows[d] and _dashed_key(table.rows[d][ROW_KEY]) == dashed]
+        # postings keep deleted documents until a merge: live rows only
+        docs = sorted(d for d in table.terms.get("desig", dashed) if rows[d] is not None)
+        exact = [d for d in docs if _dashed_key(rows[d][ROW_KEY]) == dashed]
         for docnum in exact:
             out.setdefault(docnum, EXACT_SCORE)
         works: list[str] = []
@@ -135,8 +122,8 @@ def _pinned(und: Understood, searcher, table: DocTable) -> list[tuple[int, float
             for docnum in sorted(table.by_work.get(work, []), key=table.edition_order):
                 out.setdefault(docnum, WORK_SCORE if _dashed_key(work) == dashed or exact else NUMBER_SCORE)
         bare = bare_of(dashed)
-        if bare and bare != dashed and ("desig", bare) in reader:
-            others = [d for d in searcher.docs_for_query(Q.Term("desig", bare)) if d not in out and table.rows[d]]
+        if bare and bare != dashed:
+            others = [d for d in table.terms.get("desig", bare) if d not in out and rows[d] is not None]
             for docnum in sorted(others, key=table.edition_order):
                 out.setdefault(docnum, NUMBER_SCORE)
     return list(out.items())
@@ -154,14 +141,16 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
     pinned = _pinned(und, searcher, table) if und.designations else []
     pinned_docs = {d for d, _ in pinned}
     word_q = und.word_query(require_all=True)
+    scored: dict[int, float] = {}
     matched: set[int]
     if not text:
         matched = table.alive
     else:
-        matched = set(searcher.docs_for_query(word_q)) if word_q is not None else set()
-        if word_q is not None and not matched and len(und.groups) > 1 and not pinned_docs:
-            word_q = und.word_query(require_all=False)
-            matched = set(searcher.docs_for_query(word_q))
+        scored = _evaluate(word_q, table)
+        if word_q is not None and not scored and len(und.groups) > 1 and not pinned_docs:
+            # no title holds every word: any word will do, more matched words score higher
+            scored = _evaluate(und.word_query(require_all=False), table)
+        matched = set(scored)
         matched |= pinned_docs
     filter_sets = table.filter_sets(filters)
     final = intersect([matched, *filter_sets.values()]) if filter_sets else matched
@@ -170,26 +159,30 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
     needed = offset + page_size
     scores: dict[int, float] = {}
     if sort != "relevance" or not text:
-        order = table.order(sort if sort != "relevance" else "browse")
+        sort_name = sort if sort != "relevance" else "browse"  # an empty query has no relevance
+        order = table.order(sort_name)
         if len(final) < len(order) // 8:
-            full = sorted(final, key=order_index(table, sort)) if final else []
+            full = sorted(final, key=table.position(sort_name)) if final else []
         else:
             full = [d for d in order if d in final]
         ordered = full[offset:needed]
-        if text:
-            scores = dict(pinned)
+        factor = table.factor
+        scores = {d: scored[d] * factor[d] for d in ordered if d in scored}
+        scores.update((d, s) for d, s in pinned if d in final)
     else:
         head = [(d, s) for d, s in pinned if d in final]
         ordered_all = [d for d, _ in head]
         scores = dict(head)
-        if word_q is not None and len(ordered_all) < needed:
-            limit = needed - len(ordered_all) + len(pinned_docs)
-            rest_filter = final if filter_sets or pinned_docs else None
-            results = searcher.search(word_q, limit=limit, filter=rest_filter)
-            for hit in results:
-                if hit.docnum not in pinned_docs:
-                    ordered_all.append(hit.docnum)
-                    scores[hit.docnum] = hit.score
+        if len(ordered_all) < needed and scored:
+            factor = table.factor
+            position = table.position("designation")
+            rest = final - pinned_docs if pinned_docs else final
+            # at equal relevance: in force first (the factor), then designation order
+            top = heapq.nlargest(needed - len(ordered_all), rest,
+                                 key=lambda d: (scored[d] * factor[d], factor[d], -position(d)))
+            for docnum in top:
+                ordered_all.append(docnum)
+                scores[docnum] = scored[docnum] * factor[docnum]
         ordered = ordered_all[offset:needed]
 
     hits = [_hit(table.rows[d], scores.get(d), und, lang) for d in ordered]
@@ -207,14 +200,15 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
                         suggestion=suggestion, page=page, page_size=page_size)
 
 
-def order_index(table: DocTable, sort: str):
-    """A sort key giving each document its place in the cached order."""
-    cache_name = f"_index_{sort}"
-    positions = getattr(table, cache_name, None)
-    if positions is None:
-        positions = {d: i for i, d in enumerate(table.order(sort if sort != "relevance" else "browse"))}
-        setattr(table, cache_name, positions)
-    return positions.__getitem__
+def _evaluate(word_q, table: DocTable) -> dict[int, float]:
+    """Scores of the live documents matching the word query (empty without one)."""
+    if word_q is None:
+        return {}
+    scored = evaluate(word_q, table.terms)
+    if len(table.alive) != len(table.rows):  # deleted documents linger in postings until a merge
+        rows = table.rows
+        scored = {d: s for d, s in scored.items() if rows[d] is not None}
+    return scored
 
 
 def _hit(row: tuple, score: float | None, und: Understood, lang: str) -> dict:
@@ -243,10 +237,22 @@ def make_snippet(titles: dict[str, str], und: Understood, lang: str) -> str:
     best = None
     for tlang, title in titles.items():
         marked, count = highlight(title, und)
-        rank = (count, tlang == lang, tlang == "en")
+        # the reader's language when it has a match, else the title with most matches
+        rank = (count > 0, tlang == lang, count, tlang == "en")
         if best is None or rank > best[0]:
             best = (rank, marked)
     return best[1]
+
+
+def _find_all(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Every (start, end) of every term in the text, longest terms first."""
+    spans = []
+    for term in sorted(terms, key=len, reverse=True):
+        start = text.find(term)
+        while start >= 0:
+            spans.append((start, start + len(term)))
+            start = text.find(term, start + len(term))
+    return spans
 
 
 def highlight(title: str, und: Understood) -> tuple[str, int]:
@@ -258,13 +264,13 @@ def highlight(title: str, und: Understood) -> tuple[str, int]:
             if lowered in und.words or stemmed in und.stems:
                 spans.append((m.start(), m.end()))
     if und.cjk:
-        folded = fold_chinese(title)
-        if len(folded) == len(title):
-            for term in sorted(und.cjk, key=len, reverse=True):
-                start = folded.find(term)
-                while start >= 0:
-                    spans.append((start, start + len(term)))
-                    start = folded.find(term, start + len(term))
+        found = _find_all(title, und.cjk)
+        if not found and HAS_CJK.search(title):
+            # a traditional-character title: fold it (slow, pure-Python OpenCC) only when needed
+            folded = fold_chinese(title)
+            if len(folded) == len(title):
+                found = _find_all(folded, und.cjk)
+        spans.extend(found)
     if not spans:
         return html.escape(title), 0
     spans.sort()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import logging
 import threading
+import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -17,12 +18,12 @@ from whoosh import index as whoosh_index
 
 from catalogue.records import Standard
 
-from .analyzers import configure_jieba, dash_form, strip_publisher
+from .analyzers import configure_jieba, dash_form, load_jieba, strip_publisher
 from .facets import DocTable
 from .glossary import Glossary
 from .schema import ROW_DESIGNATION, ROW_IN_FORCE, ROW_TITLES
-from .search import SearchResult, StatusWeighting, check_arguments, run_search
-from .writer import RecoveryNeeded, build_generation, current_generation, swap_in, write_batch
+from .search import SearchResult, check_arguments, run_search
+from .writer import RecoveryNeeded, build_generation, check_format, current_generation, swap_in, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,10 @@ class SearchIndex:
         self._segments: dict = {}
         self._suggest_cache: tuple | None = None
         with self._lock:
-            self._snapshot(recover=True)
+            try:
+                self._snapshot(recover=True)
+            except RecoveryNeeded:
+                pass  # logged; healthy() is False and searches raise until a rebuild
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -85,28 +89,34 @@ class SearchIndex:
             folder, _ = build_generation(self.path, [], None)
             swap_in(self.path, folder)
             gen = folder
-        try:
-            if gen != self._gen or self._ix is None:
-                self.close()
-                self._segments = {}
-                self._ix = whoosh_index.open_dir(str(gen))
-                self._gen = gen
-            if self._searcher is None or not self._searcher.up_to_date():
-                self._close_searcher()
-                searcher = self._ix.searcher(weighting=StatusWeighting())
-                table = DocTable(searcher, self._segments)
-                searcher.weighting.factors = table.factor
-                self._searcher, self._table = searcher, table
-            self.needs_rebuild = False
-            self.problem = None
-        except Exception as exc:  # a damaged folder raises anything from EOFError to struct.error
-            self._mark_broken(f"The search index at {gen} cannot be opened ({type(exc).__name__}: {exc}); "
-                              "it needs a rebuild from the store (`catalogue reindex`).")
-            if recover and self.source is not None:
-                self._recover()
-                return self._searcher, self._table
-            raise RecoveryNeeded(self.problem) from exc
-        return self._searcher, self._table
+        failure = None
+        # Whoosh leaves a damaged TOC file open when it fails to read it (a ResourceWarning when
+        # the exception is freed): the failure is reported below instead
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                if gen != self._gen or self._ix is None:
+                    self.close()
+                    self._segments = {}
+                    check_format(gen)
+                    self._ix = whoosh_index.open_dir(str(gen))
+                    self._gen = gen
+                if self._searcher is None or not self._searcher.up_to_date():
+                    self._close_searcher()
+                    searcher = self._ix.searcher()
+                    self._searcher, self._table = searcher, DocTable(searcher, self._segments, gen)
+                self.needs_rebuild = False
+                self.problem = None
+            except Exception as exc:  # a damaged folder raises anything from EOFError to struct.error
+                failure = f"{type(exc).__name__}: {exc}"
+        if failure is None:
+            return self._searcher, self._table
+        self._mark_broken(f"The search index at {gen} cannot be opened ({failure}); "
+                          "it needs a rebuild from the store (`catalogue reindex`).")
+        if recover and self.source is not None:
+            self._recover()
+            return self._searcher, self._table
+        raise RecoveryNeeded(self.problem)
 
     def _recover(self) -> None:
         log.warning("rebuilding the search index at %s from the store", self.path)
@@ -148,6 +158,12 @@ class SearchIndex:
             if gen is None:
                 raise RecoveryNeeded(f"The search index at {self.path} has no generation yet; rebuild it.")
             write_batch(gen, records, extras, list(delete_keys), self.lock_timeout)
+        except OSError:
+            if current_generation(self.path) == gen:
+                raise
+            # a rebuild swapped in a new generation (and pruned this one) while we wrote: the
+            # rebuild read the store, which already holds this batch
+            log.warning("the search index was rebuilt during an update; the rebuild holds the records")
         except RecoveryNeeded as exc:
             with self._lock:
                 self._mark_broken(str(exc))
@@ -162,6 +178,16 @@ class SearchIndex:
             return self._snapshot(recover=True)
         except RecoveryNeeded:
             raise
+
+    def warm(self) -> None:
+        """Do the once-per-process work now (a server calls this at start, not the first user):
+        load jieba's dictionary, the document table, the sort orders and the suggestion lists."""
+        load_jieba()
+        with self._lock:
+            _, table = self._reading()
+            for sort in ("designation", "date", "browse"):
+                table.position(sort)
+            self._suggestions(table)
 
     def keys(self) -> set[str]:
         """Every indexed key."""

@@ -25,6 +25,10 @@ from .schema import build_schema, make_document
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
+#: The layout of the stored row (schema.make_document); a generation written with another
+#: layout is rebuilt rather than misread.
+ROW_FORMAT = "2"
+FORMAT_FILE = "row-format"
 #: Records per writer memory flush when building (Whoosh's ``limitmb``).
 BUILD_LIMIT_MB = 256
 
@@ -84,7 +88,19 @@ def build_generation(root: Path, records: Iterable[Standard], extras: dict | Non
         shutil.rmtree(folder, ignore_errors=True)
         raise
     ix.close()
+    (folder / FORMAT_FILE).write_text(ROW_FORMAT, encoding="ascii")
     return folder, len(docs)
+
+
+def check_format(folder: Path) -> None:
+    """Raise RecoveryNeeded when a generation was written with another row layout."""
+    try:
+        found = (folder / FORMAT_FILE).read_text(encoding="ascii").strip()
+    except OSError:
+        found = "none"
+    if found != ROW_FORMAT:
+        raise RecoveryNeeded(f"The search index at {folder} was written by another version (row format {found}, "
+                             f"this version reads {ROW_FORMAT}); rebuild it with `catalogue reindex`.")
 
 
 def swap_in(root: Path, folder: Path) -> None:
@@ -93,9 +109,11 @@ def swap_in(root: Path, folder: Path) -> None:
     tmp = root / f"{POINTER}.{os.getpid()}.tmp"
     tmp.write_text(folder.name + "\n", encoding="utf-8")
     os.replace(tmp, root / POINTER)
-    keep = {folder.name, previous.name if previous else ""}
+    # Only generations older than the one before go: a newer folder may be another process's
+    # rebuild still in progress (names start with the creation time, so they sort by age).
+    oldest_kept = min(folder.name, previous.name) if previous else folder.name
     for entry in root.iterdir():
-        if entry.is_dir() and entry.name.startswith("gen-") and entry.name not in keep:
+        if entry.is_dir() and entry.name.startswith("gen-") and entry.name < oldest_kept:
             shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -106,6 +124,7 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
     Raises RecoveryNeeded when the write lock cannot be taken within ``timeout`` seconds
     (a writer that died mid-way, or one that never finishes) or the index cannot be opened.
     """
+    check_format(folder)
     try:
         ix = whoosh_index.open_dir(str(folder))
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder

@@ -278,7 +278,8 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     report.updated += fr.updated
     report.unchanged += fr.unchanged
     report.changed_keys |= {k for k in keys if k}
-    progress.done(f"(added {fr.added}, updated {fr.updated}, unchanged {fr.unchanged}, rejected {fr.rejected})")
+    other = f", {fr.other} other items (trees, committees, systems, schemes)" if fr.other else ""
+    progress.done(f"(added {fr.added}, updated {fr.updated}, unchanged {fr.unchanged}, rejected {fr.rejected}{other})")
 
 
 def _reject(report: IngestReport, fr: FileReport, problem: Problem, strict: bool) -> None:

@@ -59,6 +59,7 @@ from typing import Any, BinaryIO, Iterator
 
 import yaml
 
+from catalogue.designation import try_parse
 from catalogue.records import Problem, Reading, Standard
 
 FORMAT = "relaton-yaml"
@@ -89,6 +90,8 @@ _IEC_STATUS = {
     "PUBLISHED": "current", "PPUB": "current",
     "REVISED": "replaced", "REPLACED": "replaced",
     "WITHDRAWN": "withdrawn", "DELPUB": "withdrawn",
+    # relaton-gb's stage words for Chinese standards (现行 / 废止 / 即将实施).
+    "ACTIVATED": "current", "OBSOLETED": "withdrawn", "ABOLISHED": "withdrawn", "UPCOMING": "upcoming",
 }
 _IEC_DRAFT_CODES = frozenset(
     "PNW ANW RPUB AMW ACD ACDV ADIS ADTR ADTS AFDIS APUB BPUB CAN CCDV CD CDM CDPAS CDTR CDTS "
@@ -335,7 +338,15 @@ def primary_id(data: dict) -> str:
     if chosen is None:
         ref = data.get("formattedref")
         return _clean(_content(ref)) if ref else ""
-    return _clean(str(chosen["id"]))
+    found = _clean(str(chosen["id"]))
+    # relaton-gb splits industry designations: docid {type: JB, id: T13368} for JB/T 13368, with
+    # the whole designation only in the top-level id ("JB/T13368").
+    top = data.get("id")
+    kind = str(chosen.get("type") or "")
+    if isinstance(top, str) and kind and not found.upper().startswith(kind.upper()) \
+            and top.replace(" ", "").upper().startswith(kind.upper()) and try_parse(top) is not None:
+        return _clean(top)
+    return found
 
 
 def read_titles(entries: Any, languages: list) -> dict[str, str]:

@@ -8,7 +8,7 @@
       var select = sortForm.querySelector("select");
       var button = sortForm.querySelector(".sort-apply");
       if (select && button) {
-        button.classList.add("visually-hidden");
+        button.hidden = true;
         select.addEventListener("change", function () { sortForm.submit(); });
       }
     }

@@ -16,44 +16,52 @@ MAX_CODE_CHARS = 40
 
 
 def class_tree(scheme: str, code: str | None) -> dict:
-    """A node of a classification tree (or its top level when ``code`` is None) with counts."""
+    """A node of a classification tree (or its top level when ``code`` is None) with counts.
+
+    Codes the records use but the loaded tree lacks (or every code, when no tree was loaded)
+    still get a page: their place is worked out from the code itself ('23.060.01' sits under
+    '23.060'; 'J16' under 'J').
+    """
     store = get_catalogue().store
     counts = class_counts(store, scheme)
+    nodes = {n.code: n for n in store.class_nodes(scheme)}
     node = None
     ancestors = []
     if code is not None:
-        found = store.class_node(scheme, code)
-        if found is None:
+        found = nodes.get(code)
+        if found is None and code not in counts:
             raise PageNotFound(
                 _("There is no %(scheme)s code '%(code)s' in the catalogue.", scheme=scheme.upper(), code=code),
                 [
                     {"key": "", "designation": n.code, "titles": n.titles, "status": "",
                      "url": url_for("browse.show_class", scheme=scheme, code=n.code)}
-                    for n in store.class_nodes(scheme, "")
-                    if code[:1] and n.code.startswith(code[:1])
+                    for n in nodes.values()
+                    if not n.parent and code[:1] and n.code.startswith(code[:1])
                 ][:8],
             )
-        node = {"code": found.code, "parent": found.parent or None, "titles": found.titles, "notes": found.notes,
-                "count": counts.get(found.code, 0)}
-        parent = found.parent
-        seen = {found.code}
+        titles = found.titles if found else {}
+        node = {"code": code, "parent": parent_of(scheme, code, nodes) or None, "titles": titles,
+                "notes": found.notes if found else {}, "count": counts.get(code, 0)}
+        parent = parent_of(scheme, code, nodes)
+        seen = {code}
         while parent and parent not in seen:
             seen.add(parent)
-            up = store.class_node(scheme, parent)
-            if up is None:
-                break
-            ancestors.insert(0, {"code": up.code, "titles": up.titles,
-                                 "url": url_for("browse.show_class", scheme=scheme, code=up.code)})
-            parent = up.parent
+            up = nodes.get(parent)
+            ancestors.insert(0, {"code": parent, "titles": up.titles if up else {},
+                                 "url": url_for("browse.show_class", scheme=scheme, code=parent)})
+            parent = parent_of(scheme, parent, nodes)
+    wanted = code or ""
+    child_codes = {c for c, n in nodes.items() if (n.parent or "") == wanted}
+    child_codes |= {c for c in counts if c not in nodes and parent_of(scheme, c, nodes) == wanted}
     children = [
         {
-            "code": child.code,
-            "titles": child.titles,
-            "count": counts.get(child.code, 0),
-            "url": url_for("browse.show_class", scheme=scheme, code=child.code),
-            "search": url_for("search.show_search", **{scheme: child.code}) if _searchable(scheme, child.code) else None,
+            "code": child,
+            "titles": nodes[child].titles if child in nodes else {},
+            "count": counts.get(child, 0),
+            "url": url_for("browse.show_class", scheme=scheme, code=child),
+            "search": url_for("search.show_search", **{scheme: child}) if _searchable(scheme, child) else None,
         }
-        for child in store.class_nodes(scheme, code or "")
+        for child in sorted(child_codes)
     ]
     total = sum(c["count"] for c in children) if code is None else node["count"]
     return {
@@ -64,6 +72,15 @@ def class_tree(scheme: str, code: str | None) -> dict:
         "count": total,
         "search": url_for("search.show_search", **{scheme: code}) if code and _searchable(scheme, code) else None,
     }
+
+
+def parent_of(scheme: str, code: str, nodes: dict) -> str:
+    """The parent code: from the tree when it has the code, else from the code's shape."""
+    if code in nodes:
+        return nodes[code].parent or ""
+    if scheme == "ics":
+        return code.rsplit(".", 1)[0] if "." in code else ""
+    return code[0] if len(code) > 1 else ""
 
 
 def _searchable(scheme: str, code: str) -> bool:

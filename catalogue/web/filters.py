@@ -11,6 +11,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .i18n import current_language
@@ -18,16 +19,19 @@ from .i18n import current_language
 _SNIPPET_TAG = re.compile(r"<(?!/?mark>)[^>]*>")
 
 
+STATUS_LABELS = {
+    "current": _l("Current"),
+    "upcoming": _l("Upcoming (not yet in force)"),
+    "withdrawn": _l("Withdrawn"),
+    "replaced": _l("Replaced"),
+    "draft": _l("Draft"),
+}
+
+
 def status_label(status: str | None) -> str:
     """The status in words, in the interface language: 'replaced' -> 'Replaced' / '被代替'."""
-    labels = {
-        "current": _("Current"),
-        "upcoming": _("Upcoming (not yet in force)"),
-        "withdrawn": _("Withdrawn"),
-        "replaced": _("Replaced"),
-        "draft": _("Draft"),
-    }
-    return labels.get(status or "", _("Status unknown"))
+    label = STATUS_LABELS.get(status or "")
+    return str(label) if label is not None else _("Status unknown")
 
 
 def status_class(status: str | None) -> str:
@@ -35,29 +39,33 @@ def status_class(status: str | None) -> str:
     return f"status-{status}" if status in ("current", "upcoming", "withdrawn", "replaced", "draft") else "status-unknown"
 
 
+RELATION_LABELS = {
+    "replaces": _l("Replaces"),
+    "replaced_by": _l("Replaced by"),
+    "amends": _l("Amends"),
+    "amended_by": _l("Amended by"),
+    "corrects": _l("Corrects"),
+    "corrected_by": _l("Corrected by"),
+    "adopts": _l("Adopts"),
+    "adopted_by": _l("Adopted by"),
+    "cites": _l("Cites"),
+    "cited_by": _l("Cited by"),
+}
+
+
 def relation_label(kind: str) -> str:
     """A relation type as a heading: 'replaced_by' -> 'Replaced by'."""
-    labels = {
-        "replaces": _("Replaces"),
-        "replaced_by": _("Replaced by"),
-        "amends": _("Amends"),
-        "amended_by": _("Amended by"),
-        "corrects": _("Corrects"),
-        "corrected_by": _("Corrected by"),
-        "adopts": _("Adopts"),
-        "adopted_by": _("Adopted by"),
-        "cites": _("Cites"),
-        "cited_by": _("Cited by"),
-    }
-    return labels.get(kind, kind)
+    return str(RELATION_LABELS.get(kind, kind))
+
+
+DEGREE_LABELS = {"IDT": _l("identical"), "MOD": _l("modified"), "NEQ": _l("not equivalent")}
 
 
 def degree_label(degree: str | None) -> str:
     """An adoption degree with its meaning: 'MOD' -> 'MOD (modified)'."""
-    labels = {"IDT": _("identical"), "MOD": _("modified"), "NEQ": _("not equivalent")}
     if not degree:
         return _("degree not given")
-    return f"{degree} ({labels.get(degree, degree)})"
+    return f"{degree} ({DEGREE_LABELS.get(degree, degree)})"
 
 
 def locale_date(value: str | None) -> str:
@@ -128,12 +136,12 @@ def safe_snippet(snippet: str | None) -> Markup:
 
 
 def bar_chart(items: Iterable, width: int = 360, bar_height: int = 22, gap: int = 6, label_width: int = 150) -> dict:
-    """Geometry of a horizontal bar chart for [(label, count, href), ...], drawn by the template."""
-    rows = [tuple(item) + ("",) * (3 - len(tuple(item))) for item in items]
-    top = max((count for _label, count, _href in rows), default=0) or 1
+    """Geometry of a horizontal bar chart for [(label, count, href[, css class]), ...], drawn by the template."""
+    rows = [tuple(item) + ("",) * (4 - len(tuple(item))) for item in items]
+    top = max((row[1] for row in rows), default=0) or 1
     span = width - label_width - 60
     bars = []
-    for index, (label, count, href) in enumerate(rows):
+    for index, (label, count, href, css) in enumerate(rows):
         y = index * (bar_height + gap)
         bars.append({
             "label": label,
@@ -142,6 +150,7 @@ def bar_chart(items: Iterable, width: int = 360, bar_height: int = 22, gap: int 
             "y": y,
             "text_y": y + bar_height * 0.7,
             "width": max(2, round(span * count / top)) if count else 0,
+            "css": css,
         })
     return {
         "bars": bars,

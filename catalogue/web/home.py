@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import get_catalogue
-from .queries import pillar_counts, publisher_counts, recent_rows
+from .queries import pillar_counts, publisher_counts, recent_rows, store_stats
 from .render import add_twin_rules, respond
 
 bp = Blueprint("home", __name__)
@@ -14,22 +14,24 @@ bp = Blueprint("home", __name__)
 TOP_PUBLISHERS = 10
 
 
+PILLAR_LABELS = {
+    "valves": _l("Valves"),
+    "pumps": _l("Pumps"),
+    "low_voltage": _l("Low-voltage electrical"),
+    "eyewear": _l("Eyewear"),
+    "footwear_leather": _l("Footwear and leather"),
+    "auto_parts": _l("Auto parts"),
+}
+
+
 def pillar_label(name: str) -> str:
     """A pillar industry's name in the interface language."""
-    labels = {
-        "valves": _("Valves"),
-        "pumps": _("Pumps"),
-        "low_voltage": _("Low-voltage electrical"),
-        "eyewear": _("Eyewear"),
-        "footwear_leather": _("Footwear and leather"),
-        "auto_parts": _("Auto parts"),
-    }
-    return labels.get(name, name)
+    return str(PILLAR_LABELS.get(name, name))
 
 
 def build_home(store) -> dict:
     """The home page's data: totals, records by publisher, status and pillar industry, recent changes."""
-    stats = store.stats()
+    stats = store_stats(store)
     publishers = publisher_counts(store)
     shown = publishers[:TOP_PUBLISHERS]
     others = sum(count for _pub, count in publishers[TOP_PUBLISHERS:])

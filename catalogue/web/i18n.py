@@ -9,6 +9,13 @@ Translations are kept as ``catalogue/translations/<lang>/LC_MESSAGES/messages.po
 compiled binaries in the repository. At app start :func:`compile_translations` compiles them
 with Babel into a folder under the system temp folder named after a hash of their contents, so
 a restart reuses it and an edited .po is picked up on the next start.
+
+After changing interface strings, refresh the catalogue of messages and translate the new ones:
+
+    pybabel extract -F catalogue/translations/babel.cfg -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 -o /tmp/messages.pot .
+    pybabel update -i /tmp/messages.pot -d catalogue/translations
+
+English is the source language (the msgids), so there is no English .po file.
 """
 from __future__ import annotations
 

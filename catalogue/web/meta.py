@@ -1,6 +1,8 @@
 """Links that last and machine entry points: ``/resolve``, ``/opensearch.xml``, ``/feed.atom``."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -9,7 +11,7 @@ from catalogue.store import now_iso
 
 from . import get_catalogue
 from .errors import PageNotFound
-from .params import BadArgument, get_int, get_text
+from .params import BadArgument, get_int, get_query, get_text
 from .queries import brief_records, recent_rows
 from .render import add_twin_rules, respond, wants_json
 from .standards import suggest_for
@@ -18,6 +20,7 @@ bp = Blueprint("meta", __name__)
 
 MAX_REF_CHARS = 200
 FEED_ENTRIES = 50
+SUGGESTIONS = 8
 
 
 def show_resolve():
@@ -36,9 +39,10 @@ def show_resolve():
             })
         return redirect(url, 302)
     briefs = brief_records(cat.store, res.candidates)
-    candidates = [
-        {**briefs[k], "url": url_for("standards.show_standard", key=k)} for k in res.candidates if k in briefs
-    ]
+    # Newest edition first: the one a person most likely wants.
+    ordered = sorted((briefs[k] for k in res.candidates if k in briefs),
+                     key=lambda b: (b["year"], b["published"], b["key"]), reverse=True)
+    candidates = [{**brief, "url": url_for("standards.show_standard", key=brief["key"])} for brief in ordered]
     if not candidates:
         candidates = suggest_for(cat, ref)
     data = {
@@ -75,6 +79,17 @@ def show_feed():
     return Response(body, mimetype="application/atom+xml")
 
 
+def show_suggestions():
+    """``/suggest?q=iso 52``: OpenSearch suggestions for the browser's search bar.
+
+    Answers ``["iso 52", ["ISO 5208:2015", ...]]`` (application/x-suggestions+json).
+    """
+    prefix = get_query()
+    found = get_catalogue().index.suggest(prefix, limit=SUGGESTIONS) if prefix else []
+    return Response(json.dumps([prefix, found], ensure_ascii=False), mimetype="application/x-suggestions+json")
+
+
 add_twin_rules(bp, "/resolve", show_resolve)
+bp.add_url_rule("/suggest", view_func=show_suggestions)
 bp.add_url_rule("/opensearch.xml", view_func=show_opensearch)
 bp.add_url_rule("/feed.atom", view_func=show_feed)

@@ -21,10 +21,11 @@ MAX_PAGE = 500
 
 _ICS = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
 _CCS = re.compile(r"^[A-Z](\d{2}(/\d{2})?)?$")
-_YEAR = re.compile(r"^(\d{4}|\d{3}0s)$")
+_YEAR = re.compile(r"^\d{4}$")
+_DECADE = re.compile(r"^\d{3}0s$")
 
 #: Filters the search page passes on to the index, each with a check for its values.
-FILTER_NAMES = ("publisher", "status", "ics", "ccs", "year", "committee", "language", "system")
+FILTER_NAMES = ("publisher", "status", "ics", "ccs", "year", "decade", "committee", "language", "system")
 
 
 class BadArgument(UsageError):
@@ -102,7 +103,9 @@ def check_filter_value(name: str, value: str) -> None:
     if name == "ccs" and not _CCS.match(value):
         raise BadArgument(f"Cannot filter by CCS code {_quote(value)}; use a code like J, J10/19 or J16.")
     if name == "year" and not _YEAR.match(value):
-        raise BadArgument(f"Cannot filter by year {_quote(value)}; use a year like 2015 or a decade like 2010s.")
+        raise BadArgument(f"Cannot filter by year {_quote(value)}; use a year like 2015.")
+    if name == "decade" and not _DECADE.match(value):
+        raise BadArgument(f"Cannot filter by decade {_quote(value)}; use a decade like 2010s.")
 
 
 def _verb(name: str) -> str:

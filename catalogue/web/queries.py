@@ -133,17 +133,24 @@ def recent_rows(store: Store, limit: int = 20) -> list[dict]:
     ]
 
 
+def store_stats(store: Store) -> dict:
+    """``Store.stats()`` (records, by publisher, by status), cached per catalogue version."""
+    return cached(store, "stats", store.stats)  # type: ignore[return-value]
+
+
 def publisher_counts(store: Store) -> list[tuple[str, int]]:
     """Records per publisher, most first."""
-    return list(store.stats()["by_publisher"].items())
+    return list(store_stats(store)["by_publisher"].items())
 
 
 def committee_counts(store: Store) -> dict[str, int]:
     """Records per committee reference ('ISO/TC 153' -> 12)."""
-    return {
-        r[0]: r[1]
-        for r in store.db.execute("SELECT committee, COUNT(*) FROM standards WHERE committee != '' GROUP BY committee")
-    }
+
+    def compute() -> dict[str, int]:
+        rows = store.db.execute("SELECT committee, COUNT(*) FROM standards WHERE committee != '' GROUP BY committee")
+        return {r[0]: r[1] for r in rows}
+
+    return cached(store, "committees", compute)  # type: ignore[return-value]
 
 
 def brief_records(store: Store, keys: list[str]) -> dict[str, dict]:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import get_catalogue
 from .filters import best_title, language_name, status_label
@@ -16,7 +17,7 @@ from .render import add_twin_rules, respond
 bp = Blueprint("search", __name__)
 
 #: The order facets appear in the sidebar; the index may offer fewer.
-FACET_ORDER = ("status", "publisher", "ics", "ccs", "year", "committee", "language", "system")
+FACET_ORDER = ("status", "publisher", "ics", "ccs", "decade", "year", "committee", "language", "system")
 #: Values shown per facet in the sidebar (the JSON twin has them all).
 FACET_VALUES_SHOWN = 12
 
@@ -107,20 +108,23 @@ bp.app_template_global("search_url")(search_url)
 bp.app_template_global("facet_groups")(facet_groups)
 
 
+FACET_TITLES = {
+    "status": _l("Status"),
+    "publisher": _l("Publisher"),
+    "ics": _l("ICS field"),
+    "ccs": _l("CCS class"),
+    "year": _l("Year"),
+    "decade": _l("Decade"),
+    "committee": _l("Committee"),
+    "language": _l("Language"),
+    "system": _l("Industry system"),
+}
+
+
 @bp.app_template_global()
 def facet_title(name: str) -> str:
     """A facet's heading in the interface language."""
-    titles = {
-        "status": _("Status"),
-        "publisher": _("Publisher"),
-        "ics": _("ICS field"),
-        "ccs": _("CCS class"),
-        "year": _("Year"),
-        "committee": _("Committee"),
-        "language": _("Language"),
-        "system": _("Industry system"),
-    }
-    return titles.get(name, name)
+    return str(FACET_TITLES.get(name, name))
 
 
 @bp.app_template_global()
@@ -134,6 +138,6 @@ def facet_value_label(name: str, value: str) -> str:
         node = get_catalogue().store.class_node(name, value)
         title = best_title(node.titles) if node else ""
         return f"{value} {title}".strip()
-    if name == "year" and value.endswith("0s"):
+    if name == "decade":
         return _("the %(decade)s", decade=value)
     return value

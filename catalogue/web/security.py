@@ -8,7 +8,8 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import Flask, abort, current_app, request, session
+from flask import Flask, current_app, request, session
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, RequestURITooLarge
 
 CSP = (
@@ -60,7 +61,7 @@ def check_csrf() -> None:
     expected = session.get(CSRF_FIELD, "")
     given = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER, "")
     if not expected or not given or not hmac.compare_digest(str(expected), str(given)):
-        abort(BadRequest(description="The form has expired or did not come from this site: reload the page and send it again."))
+        raise BadRequest(description=_("The form has expired or did not come from this site: reload the page and send it again."))
 
 
 def init_app(app: Flask) -> None:

@@ -33,20 +33,27 @@ ADOPTION_TYPES = ("adopts", "adopted_by")
 
 
 def cited_by_schemes(store, key: str) -> list[dict]:
-    """Benchmarking schemes that cite this edition: [] until issue 6 adds the scheme tables.
+    """Benchmarking schemes that cite this edition or its work: [{"id", "titles", "url"}, ...].
 
-    The hook the standard page calls; issue 6 fills it in (``scheme_items`` is the table name
-    expected here; adjust with that migration).
+    The hook the standard page calls (issue 6 owns schemes); [] when the store has no scheme
+    tables yet (a catalogue made before migration 002).
     """
-    if not table_exists(store, "scheme_items"):
+    if not table_exists(store, "scheme_standards"):
         return []
-    try:
-        rows = store.db.execute(
-            "SELECT DISTINCT scheme_id FROM scheme_items WHERE member_key = ? ORDER BY scheme_id", (key,)
-        ).fetchall()
-    except Exception:  # the table exists but not in the shape expected yet: no citing schemes shown
+    from catalogue.systems import schemes_citing
+
+    row = store.db.execute("SELECT work FROM standards WHERE key = ?", (key,)).fetchone()
+    found = schemes_citing(store, key, row[0] if row else key)
+    return [{**item, "url": f"/schemes/{item['id']}"} for item in found]
+
+
+def including_systems(store, key: str, work: str) -> list[dict]:
+    """Industry systems that include this edition or its work: [{"id", "titles", "node", "url"}, ...]."""
+    if not table_exists(store, "system_members"):
         return []
-    return [{"id": r[0]} for r in rows]
+    from catalogue.systems import systems_including
+
+    return [{**item, "url": f"/systems/{item['id']}"} for item in systems_including(store, key, work)]
 
 
 def suggest_for(cat, text: str) -> list[dict]:
@@ -106,7 +113,7 @@ def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict
     ]
     data["supplements"] = [r for r in relations if r["type"] in SUPPLEMENT_TYPES]
     data["adoptions"] = [r for r in relations if r["type"] in ADOPTION_TYPES]
-    data["systems"] = cat.systems_of(rec.key)
+    data["systems"] = including_systems(store, rec.key, rec.work)
     data["cited_by_schemes"] = cited_by_schemes(store, rec.key)
     data["banner"] = build_banner(rec, relations, targets.get(in_force_key) if in_force_key else None)
     return data

@@ -1,0 +1,460 @@
+"""Every route and its JSON twin through the Flask test client, on the fixture catalogue."""
+from __future__ import annotations
+
+import csv
+import io
+
+from lxml import etree
+
+from test_web_support import RECORDS, app, client, soup_of, text_of, web_home  # noqa: F401 - fixtures
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+# ---------------------------------------------------------------- home
+def test_home_shows_search_box_charts_recent_and_entry_points(client):
+    page = soup_of(client.get("/"))
+    assert text_of(page.h1) == "Find a standard"
+    box = page.select_one("form[role=search]")
+    assert box["action"] == "/search" and box["method"] == "get"
+    assert text_of(page.select_one("label[for=q]")) == "Search standards by number or words"
+    charts = {svg["id"]: svg for svg in page.select("svg[role=img]")}
+    assert sorted(charts) == ["chart-industry", "chart-publishers", "chart-status"]
+    publishers = [(text_of(g.select_one(".bar-label")), text_of(g.select_one(".bar-value"))) for g in charts["chart-publishers"].select("g.bar")]
+    assert publishers == [("ISO", "20"), ("GB", "5"), ("IEC", "3"), ("EN", "1"), ("JB", "1"), ("T/ZZB", "1")]
+    industries = [(text_of(g.select_one(".bar-label")), text_of(g.select_one(".bar-value")), g.a["href"])
+                  for g in charts["chart-industry"].select("g.bar")]
+    assert industries == [
+        ("Valves", "9", "/search?ics=23.060"),
+        ("Pumps", "1", "/search?ics=23.080"),
+        ("Low-voltage electrical", "5", "/search?ics=29.120&ics=29.130.20"),
+        ("Eyewear", "2", "/search?ics=11.040.70"),
+        ("Footwear and leather", "2", "/search?ics=61.060&ics=59.140"),
+        ("Auto parts", "1", "/search?ics=43"),
+    ]
+    statuses = [text_of(g.select_one(".bar-label")) for g in charts["chart-status"].select("g.bar")]
+    assert statuses == ["Current", "Replaced", "Withdrawn"]
+    assert charts["chart-status"].title.string == "Records by status"
+    assert len(page.select(".recent-list li")) == 10
+    links = [a["href"] for a in page.select(".entry-points a")]
+    assert links == ["/ics/", "/ccs/", "/publishers/", "/committees/"]
+
+
+def test_home_json_twin_by_suffix_and_by_accept_header(client):
+    data = client.get("/index.json").get_json()
+    assert data["records"] == RECORDS
+    assert data["by_status"] == [["current", 18], ["replaced", 12], ["withdrawn", 1]]
+    assert [(i["industry"], i["count"]) for i in data["by_industry"]] == [
+        ("valves", 9), ("pumps", 1), ("low_voltage", 5), ("eyewear", 2), ("footwear_leather", 2), ("auto_parts", 1)]
+    by_header = client.get("/", headers={"Accept": "application/json"})
+    assert by_header.mimetype == "application/json"
+    assert by_header.get_json()["records"] == RECORDS
+
+
+# ---------------------------------------------------------------- search
+def test_search_by_designation_lists_the_work_with_edition_in_force_first(client):
+    page = soup_of(client.get("/search?q=ISO+5208"))
+    hits = page.select("li.hit")
+    assert [text_of(h.select_one(".hit-designation")) for h in hits] == [
+        "ISO 5208:2015", "ISO 5208:2008", "ISO 5208:1993", "ISO 5208:1982"]
+    first = hits[0]
+    assert first.select_one(".hit-designation a")["href"] == "/standards/iso-5208-2015"
+    assert text_of(first.select_one(".badge.status-current")) == "Current"
+    assert text_of(first.select_one(".badge.in-force")) == "Edition in force"
+    assert text_of(first.select_one(".year")) == "2015"
+    assert text_of(first.select_one(".hit-title")) == "Industrial valves - Pressure testing of metallic valves"
+    assert text_of(hits[3].select_one(".badge")) == "Withdrawn"
+    assert text_of(page.select_one(".result-count")) == "4 standards match “ISO 5208”."
+
+
+def test_search_json_twin_follows_the_contract(client):
+    data = client.get("/search.json?q=ISO+5208").get_json()
+    assert data["query"] == "ISO 5208"
+    assert data["total"] == 4
+    assert [h["key"] for h in data["hits"]] == ["iso-5208-2015", "iso-5208-2008", "iso-5208-1993", "iso-5208-1982"]
+    assert set(data["hits"][0]) == {"key", "designation", "titles", "status", "publisher", "year", "score",
+                                    "snippet", "in_force", "url"}
+    assert data["facets"]["status"] == [["replaced", 2], ["current", 1], ["withdrawn", 1]]
+    assert (data["page"], data["pages"], data["page_size"], data["sort"], data["filters"]) == (1, 1, 20, "relevance", {})
+    assert data["suggestion"] is None
+
+
+def test_search_highlights_words_with_mark_only(client):
+    page = soup_of(client.get("/search?q=circuit+breakers"))
+    marks = [m.get_text() for m in page.select("li.hit .hit-title mark")]
+    assert marks[:2] == ["Circuit", "breakers"]
+
+
+def test_facet_link_adds_a_filter_and_the_chip_removes_it(client):
+    page = soup_of(client.get("/search?q=valves"))
+    status_facet = page.select_one('section.facet[data-facet="status"]')
+    current = status_facet.select_one('a.facet-value[data-value="current"]')
+    assert text_of(current.select_one(".facet-label")) == "Current"
+    assert current["href"] == "/search?q=valves&status=current"
+    filtered = soup_of(client.get(current["href"]))
+    chips = filtered.select(".active-filters a.chip")
+    assert [c["data-filter"] for c in chips] == ["status=current"]
+    assert text_of(chips[0].select_one(".chip-label")) == "Status: Current"
+    assert chips[0]["href"] == "/search?q=valves"
+    statuses = {text_of(h.select_one(".badge")) for h in filtered.select("li.hit")}
+    assert statuses == {"Current"}
+    active = filtered.select_one('section.facet[data-facet="status"] a.facet-value.active')
+    assert active["data-value"] == "current" and active["aria-current"] == "true"
+
+
+def test_did_you_mean_offers_the_corrected_words(client):
+    page = soup_of(client.get("/search?q=Spectacle+frams"))
+    link = page.select_one("#did-you-mean")
+    assert text_of(link) == "Spectacle frames"
+    assert link["href"] == "/search?q=Spectacle+frames"
+
+
+def test_sort_and_paging(client):
+    page = soup_of(client.get("/search?sort=designation&page_size=5&page=2"))
+    assert [text_of(h.select_one(".hit-designation")) for h in page.select("li.hit")] == [
+        "GB/T 14048.2-2020", "IEC 60947-2:2016", "IEC 60947-2:2016/AMD1:2019", "IEC 60947-2:2024", "ISO 2418:2023"]
+    assert page.select_one("ol.hits")["start"] == "6"
+    nav = page.select_one("nav.pagination")
+    assert nav.select_one("a[rel=prev]")["href"] == "/search?sort=designation&page_size=5"
+    assert nav.select_one("a[rel=next]")["href"] == "/search?sort=designation&page_size=5&page=3"
+    assert text_of(nav.select_one("[aria-current=page]")) == "2"
+    assert page.select_one("#sort option[selected]")["value"] == "designation"
+    assert "Page 2 of 7." in text_of(page.select_one(".result-count"))
+
+
+def test_empty_search_lists_everything_with_facets(client):
+    data = client.get("/search.json").get_json()
+    assert data["total"] == RECORDS
+    assert data["facets"]["publisher"][0] == ["ISO", 20]
+
+
+# ---------------------------------------------------------------- standard pages
+def test_standard_page_shows_every_field(client):
+    page = soup_of(client.get("/standards/iso-5208-2015"))
+    assert text_of(page.h1) == "ISO 5208:2015"
+    assert text_of(page.select_one(".standard-title")) == "Industrial valves - Pressure testing of metallic valves"
+    assert page.select_one("#not-in-force") is None
+    titles = [(text_of(r.th), text_of(r.td)) for r in page.select("table.titles tbody tr")]
+    assert titles == [
+        ("English", "Industrial valves - Pressure testing of metallic valves"),
+        ("French", "Robinetterie industrielle - Essais sous pression des appareils de robinetterie métalliques"),
+    ]
+    facts = dict(zip([text_of(d) for d in page.select(".facts dt")], [text_of(d) for d in page.select(".facts dd")]))
+    assert facts["Publisher"] == "ISO"
+    assert facts["Published"] == "Jun 2015"
+    assert facts["Edition"] == "4"
+    assert facts["ICS"] == "23.060.01"
+    assert facts["Committee"] == "ISO/TC 153"
+    assert facts["Languages"] == "English, French"
+    timeline = page.select("ol.timeline li")
+    assert [text_of(li.select_one(".timeline-year")) for li in timeline] == ["1982", "1993", "2008", "2015"]
+    assert "this" in timeline[-1]["class"] and "in-force" in timeline[-1]["class"]
+    assert timeline[0].a["href"] == "/standards/iso-5208-1982"
+    holdings = [[text_of(td) for td in tr.select("td")] for tr in page.select("table.holdings tbody tr")]
+    assert holdings == [["paper", "ISO-V-0153", "reading room", "English edition"]]
+    provenance_fields = [text_of(tr.td) for tr in page.select("table.provenance tbody tr")]
+    assert "status" in provenance_fields and "titles.en" in provenance_fields
+    assert {text_of(tr.select("td")[1]) for tr in page.select("table.provenance tbody tr")} == {"catalogue-jsonl:catalogue.jsonl"}
+    exports = {text_of(a): a["href"] for a in page.select(".exports a")}
+    assert exports == {"JSON": "/standards/iso-5208-2015.json", "CSV": "/standards/iso-5208-2015.csv",
+                       "RIS": "/standards/iso-5208-2015.ris", "BibTeX": "/standards/iso-5208-2015.bib"}
+    assert page.select_one("#permalink")["value"] == "http://localhost/standards/iso-5208-2015"
+    relations = [text_of(li) for li in page.select('[data-relation="replaces"]')]
+    assert relations == ["Replaces: ISO 5208:2008 Replaced"]
+
+
+def test_replaced_edition_has_a_banner_linking_to_its_successor(client):
+    page = soup_of(client.get("/standards/iso-5208-2008"))
+    banner = page.select_one("#not-in-force")
+    assert text_of(banner.select_one(".banner-status")) == "This edition has been replaced."
+    link = banner.select_one("#replaced-by-link")
+    assert text_of(banner.select_one(".replaced-by")) == "Replaced by ISO 5208:2015"
+    assert link["href"] == "/standards/iso-5208-2015"
+    assert banner.select_one("#in-force-link") is None  # the successor is the edition in force
+
+
+def test_withdrawn_edition_names_successor_and_edition_in_force(client):
+    banner = soup_of(client.get("/standards/iso-5208-1982")).select_one("#not-in-force")
+    assert text_of(banner.select_one(".banner-status")) == "This standard was withdrawn on Jan 1993."
+    assert banner.select_one("#replaced-by-link")["href"] == "/standards/iso-5208-1993"
+    assert text_of(banner.select_one(".in-force-now")) == "The edition in force is ISO 5208:2015"
+    assert banner.select_one("#in-force-link")["href"] == "/standards/iso-5208-2015"
+
+
+def test_adoptions_both_ways_with_degree(client):
+    gb = soup_of(client.get("/standards/gb-t-14048.2-2020"))
+    rows = [[text_of(td) for td in tr.select("td")] for tr in gb.select("table.adoptions tbody tr")]
+    assert rows == [["Adopts", "IEC 60947-2:2016", "MOD (modified)"]]
+    assert gb.select_one("table.adoptions a")["href"] == "/standards/iec-60947-2-2016"
+    iec = soup_of(client.get("/standards/iec-60947-2-2016"))
+    rows = [[text_of(td) for td in tr.select("td")] for tr in iec.select("table.adoptions tbody tr")]
+    assert rows == [["Adopted by", "GB/T 14048.2-2020", "MOD (modified)"]]
+
+
+def test_amendments_are_listed_on_their_base_edition(client):
+    page = soup_of(client.get("/standards/iec-60947-2-2016"))
+    section = page.select_one("#h-supplements").parent
+    assert [text_of(li) for li in section.select("li")] == ["Amended by: IEC 60947-2:2016/AMD1:2019 Replaced"]
+
+
+def test_standard_json_twin_is_the_show_contract_plus_context(client):
+    data = client.get("/standards/gb-t-13927-2022.json").get_json()
+    for name in ("key", "work", "designation", "publisher", "status", "titles", "dates", "ics", "ccs", "committee",
+                 "edition", "relations", "holdings", "provenance"):
+        assert name in data
+    assert data["titles"] == {"en": "Industrial valves - Pressure testing", "zh": "工业阀门 压力试验"}
+    assert data["dates"] == {"published": "2022-03-09", "in_force": "2022-10-01", "withdrawn": None}
+    assert data["ccs"] == "J16" and data["committee"] == "SAC/TC 188"
+    assert data["edition_in_force"] == "gb-t-13927-2022"
+    assert [(e["key"], e["this"], e["in_force"]) for e in data["editions"]] == [
+        ("gb-t-13927-2008", False, False), ("gb-t-13927-2022", True, True)]
+    assert data["banner"] is None
+    assert data["cited_by_schemes"] == []
+    assert [(s["id"], s["node"]) for s in data["systems"]] == [("valves", "1")]
+    assert len(data["holdings"]) == 2
+
+
+def test_chinese_standard_page_in_chinese(client):
+    page = soup_of(client.get("/standards/gb-t-13927-2008", headers={"Accept-Language": "zh-CN,zh;q=0.9"}))
+    assert text_of(page.select_one(".standard-title")) == "工业阀门 压力试验"
+    assert page.select_one(".standard-title")["lang"] == "zh"
+    banner = page.select_one("#not-in-force")
+    assert text_of(banner.select_one(".replaced-by")) == "被代替为 GB/T 13927-2022"
+    facts = dict(zip([text_of(d) for d in page.select(".facts dt")], [text_of(d) for d in page.select(".facts dd")]))
+    assert facts["发布日期"] == "2008年6月3日"
+    assert facts["实施日期"] == "2009年1月1日"
+    assert facts["废止日期"] == "2022年10月1日"
+    assert facts["CCS"] == "J16"
+
+
+def test_work_key_redirects_to_the_edition_in_force(client):
+    response = client.get("/standards/iso-5208")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/standards/iso-5208-2015?from=iso-5208"
+    page = soup_of(client.get(response.headers["Location"]))
+    assert text_of(page.select_one(".resolved-note")) == "You asked for “iso-5208”; this is the record it leads to."
+    twin = client.get("/standards/iec-60947-2.json")
+    assert twin.status_code == 302
+    assert twin.headers["Location"] == "/standards/iec-60947-2-2024.json?from=iec-60947-2"
+    assert client.get(twin.headers["Location"]).get_json()["resolved_from"] == "iec-60947-2"
+
+
+def test_a_designation_typed_into_the_address_redirects(client):
+    response = client.get("/standards/GB%2FT 12238-2008")
+    assert response.status_code == 404  # a slash cannot be part of a key: the route does not match
+    response = client.get("/standards/GBT12238-2008")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/standards/gb-t-12238-2008?")
+
+
+def test_unknown_key_is_a_404_that_suggests_close_matches(client):
+    response = client.get("/standards/iso-5208-2099")
+    assert response.status_code == 404
+    page = soup_of(response)
+    assert text_of(page.select_one(".error-message")) == "There is no standard with the key 'iso-5208-2099' in the catalogue."
+    suggestions = [text_of(a) for a in page.select(".suggestions a")]
+    assert suggestions[:4] == ["ISO 5208:2015", "ISO 5208:2008", "ISO 5208:1993", "ISO 5208:1982"]
+    data = client.get("/standards/iso-5208-2099.json").get_json()
+    assert data["ok"] is False and data["status"] == 404
+    assert data["suggestions"][0]["key"] == "iso-5208-2015"
+
+
+# ---------------------------------------------------------------- exports
+def test_ris_export(client):
+    response = client.get("/standards/iso-5208-2015.ris")
+    assert response.mimetype == "application/x-research-info-systems"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="iso-5208-2015.ris"'
+    assert response.get_data(as_text=True).split("\r\n") == [
+        "TY  - STAND",
+        "ID  - iso-5208-2015",
+        "TI  - Industrial valves - Pressure testing of metallic valves",
+        "TT  - Robinetterie industrielle - Essais sous pression des appareils de robinetterie métalliques",
+        "CN  - ISO 5208:2015",
+        "PB  - ISO",
+        "PY  - 2015",
+        "DA  - 2015/06",
+        "ET  - 4",
+        "A2  - ISO/TC 153",
+        "KW  - 23.060.01",
+        "N1  - Status: current",
+        "UR  - http://localhost/standards/iso-5208-2015",
+        "ER  - ",
+        "",
+    ]
+
+
+def test_bibtex_export(client):
+    response = client.get("/standards/gb-t-14048.2-2020.bib")
+    assert response.mimetype == "application/x-bibtex"
+    assert response.get_data(as_text=True) == (
+        "@misc{gb-t-14048.2-2020,\n"
+        "  title = {Low-voltage switchgear and controlgear - Part 2: Circuit-breakers},\n"
+        "  titleaddon = {低压开关设备和控制设备 第2部分：断路器},\n"
+        "  number = {GB/T 14048.2-2020},\n"
+        "  organization = {GB},\n"
+        "  year = {2020},\n"
+        "  note = {Status: current},\n"
+        "  url = {http://localhost/standards/gb-t-14048.2-2020}\n"
+        "}\n"
+    )
+
+
+def test_csv_export(client):
+    response = client.get("/standards/gb-t-14048.2-2020.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["designation"], row["status"], row["title_zh"], row["ccs"]) == (
+        "GB/T 14048.2-2020", "current", "低压开关设备和控制设备 第2部分：断路器", "K31")
+    assert row["replaces"] == "GB/T 14048.2-2008"
+    assert row["adopts"] == "MOD IEC 60947-2:2016"
+
+
+# ---------------------------------------------------------------- resolve, opensearch, feed
+def test_resolve_redirects_any_spelling(client):
+    for spelling in ("gbt13927", "GB/T 13927", "ＧＢ／Ｔ　１３９２７"):
+        response = client.get("/resolve", query_string={"ref": spelling})
+        assert response.status_code == 302, spelling
+        assert response.headers["Location"].startswith("/standards/gb-t-13927-2022?from="), spelling
+    exact = client.get("/resolve?ref=ISO+5208:2008")
+    assert exact.headers["Location"] == "/standards/iso-5208-2008"
+
+
+def test_resolve_lists_candidates_for_an_edition_not_catalogued(client):
+    response = client.get("/resolve?ref=ISO+5208:1999")
+    assert response.status_code == 200
+    page = soup_of(response)
+    assert text_of(page.select_one("main p")) == "ISO 5208:1999 is not in the catalogue. These are close:"
+    assert [text_of(a) for a in page.select(".candidates a")] == [
+        "ISO 5208:2015", "ISO 5208:2008", "ISO 5208:1993", "ISO 5208:1982"]
+    data = client.get("/resolve.json?ref=ISO+5208:1999").get_json()
+    assert data["how"] == "none" and data["key"] is None
+    assert [c["key"] for c in data["candidates"]][0] == "iso-5208-2015"
+
+
+def test_resolve_json_names_the_record(client):
+    data = client.get("/resolve.json?ref=iso5208").get_json()
+    assert (data["key"], data["how"], data["url"]) == ("iso-5208-2015", "in_force", "/standards/iso-5208-2015?from=iso5208")
+
+
+def test_resolve_refuses_nothing_and_reports_no_match(client):
+    missing = client.get("/resolve.json")
+    assert missing.status_code == 400
+    assert missing.get_json()["error"] == (
+        "The argument 'ref' is required: give a designation such as ISO 5208:2015 or GB/T 12238.")
+    nothing = client.get("/resolve?ref=XQZ+987654")
+    assert nothing.status_code == 404
+    assert text_of(soup_of(nothing).select_one(".error-message")) == "Nothing in the catalogue matches 'XQZ 987654'."
+
+
+def test_opensearch_description(client):
+    response = client.get("/opensearch.xml")
+    assert response.mimetype == "application/opensearchdescription+xml"
+    root = etree.fromstring(response.data)
+    ns = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
+    templates = {u.get("type"): u.get("template") for u in root.findall("os:Url", ns)}
+    assert templates["text/html"] == "http://localhost/search?q={searchTerms}"
+    assert templates["application/json"] == "http://localhost/search.json?q={searchTerms}"
+
+
+def test_feed_is_atom_with_every_recent_record(client):
+    response = client.get("/feed.atom")
+    assert response.mimetype == "application/atom+xml"
+    root = etree.fromstring(response.data)
+    assert root.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{name}") is not None, name
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == RECORDS
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == RECORDS
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}updated").endswith("Z")
+        assert entry.find(f"{ATOM}link").get("href") == entry.findtext(f"{ATOM}id")
+    assert "http://localhost/standards/iso-5208-2015" in ids
+    script_entry = next(e for e in entries if e.findtext(f"{ATOM}id").endswith("t-zzb-9999-2020"))
+    assert script_entry.findtext(f"{ATOM}title") == "T/ZZB 9999-2020 <script>alert(1)</script> Test title"
+    assert b"<script>" not in response.data
+
+
+# ---------------------------------------------------------------- browse
+def test_ics_tree_top_level_with_counts(client):
+    page = soup_of(client.get("/ics/"))
+    rows = {text_of(tr.td): text_of(tr.select("td")[2]) for tr in page.select("table.class-tree tbody tr")}
+    # 01 is not in the fixture's tree: ISO 19952 also carries 01.040.61, so the code gets a row anyway.
+    assert rows == {"01": "1", "11": "2", "13": "8", "23": "10", "29": "5", "43": "1", "59": "1", "61": "1", "75": "3"}
+    data = client.get("/ics.json").get_json()
+    assert data["node"] is None
+    assert data["children"][3] == {"code": "23", "titles": {"en": "Fluid systems and components for general use",
+                                   "fr": "Fluidique et composants à usage général"}, "count": 10,
+                                   "url": "/ics/23", "search": "/search?ics=23"}
+
+
+def test_ics_node_with_breadcrumb_children_and_search_link(client):
+    page = soup_of(client.get("/ics/23.060"))
+    assert text_of(page.h1) == "23.060 Valves"
+    assert [text_of(a) for a in page.select(".breadcrumb a")] == ["ICS", "23"]
+    rows = [(text_of(tr.td), text_of(tr.select("td")[1]), text_of(tr.select("td")[2]))
+            for tr in page.select("table.class-tree tbody tr")]
+    assert rows == [("23.060.01", "Valves in general", "6"), ("23.060.30", "Gate valves", "0"),
+                    ("23.060.99", "Other valves", "3")]
+    assert text_of(page.select_one("p.count")) == "9 standards in this class. Search within this class"
+    assert client.get("/ics/23.060.json").get_json()["node"]["count"] == 9
+
+
+def test_codes_missing_from_the_tree_are_placed_by_their_shape(client):
+    data = client.get("/ics/01.040.json").get_json()
+    assert data["node"] == {"code": "01.040", "parent": "01", "titles": {}, "notes": {}, "count": 1}
+    assert [a["code"] for a in data["ancestors"]] == ["01"]
+    assert [(c["code"], c["count"]) for c in data["children"]] == [("01.040.61", 1)]
+
+
+def test_ccs_tree_range_groups_hold_a_slash(client):
+    root = client.get("/ccs.json").get_json()
+    assert [(c["code"], c["count"]) for c in root["children"]] == [("J", 4), ("K", 2)]
+    group = client.get("/ccs/J10/29.json").get_json()
+    assert [(c["code"], c["count"], c["search"]) for c in group["children"]] == [
+        ("J15", 0, "/search?ccs=J15"), ("J16", 4, "/search?ccs=J16")]
+    assert group["search"] is None  # range groups are browse-only
+    page = soup_of(client.get("/ccs/J10/29", headers={"Accept-Language": "zh"}))
+    assert text_of(page.h1) == "J10/29 通用零部件"
+
+
+def test_unknown_class_code_is_a_404(client):
+    response = client.get("/ics/99.999")
+    assert response.status_code == 404
+    assert response.get_json() is None
+    assert client.get("/ics/99.999.json").get_json()["error"] == "There is no ICS code '99.999' in the catalogue."
+
+
+def test_publishers_and_committees(client):
+    pubs = client.get("/publishers.json").get_json()["publishers"]
+    assert [(p["publisher"], p["count"]) for p in pubs][:3] == [("ISO", 20), ("GB", 5), ("IEC", 3)]
+    assert pubs[0]["search"] == "/search?publisher=ISO"
+    page = soup_of(client.get("/committees/"))
+    rows = [[text_of(td) for td in tr.select("td")] for tr in page.select("table.committees tbody tr")]
+    assert rows[0] == ["IEC/SC 121A", "Low-voltage switchgear and controlgear", "3"]
+    assert ["ISO/TC 153", "Valves", "7"] in rows
+    assert rows[-1][0] == "SAC/TC 189" and rows[-1][2] == "2"
+    assert page.select_one("table.committees a")["href"] == "/search?committee=IEC/SC+121A"
+
+
+def test_opensearch_suggestions_for_the_search_bar(client):
+    response = client.get("/suggest?q=iso+52")
+    assert response.mimetype == "application/x-suggestions+json"
+    prefix, found = response.get_json(force=True)
+    assert prefix == "iso 52"
+    assert found == ["ISO 5208:1982", "ISO 5208:1993", "ISO 5208:2008", "ISO 5208:2015"]
+    assert client.get("/suggest?q=").get_json(force=True) == ["", []]
+
+
+def test_systems_and_schemes_that_include_or_cite_a_standard(client):
+    data = client.get("/standards/iec-60947-2-2016.json").get_json()
+    assert data["cited_by_schemes"] == [{"id": "mccb", "titles": {
+        "en": "Moulded-case circuit-breakers benchmarking scheme", "zh": "塑料外壳式断路器对标方案"}, "url": "/schemes/mccb"}]
+    page = soup_of(client.get("/standards/iso-5208-2008"))
+    items = [text_of(li) for li in page.select("#h-systems + ul li")]
+    assert items == ["Included in the system Valves industry standard system (1)"]
+    assert page.select_one("#h-systems + ul a")["href"] == "/systems/valves"
+    assert client.get("/standards/iso-10434-2020.json").get_json()["systems"] == []
