@@ -1,0 +1,86 @@
+"""The bundled demo catalogue, loaded by `catalogue init --demo` through the ordinary pipeline."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from catalogue.cli import main
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("demo") / "home"
+    result = CliRunner().invoke(main, ["--home", str(home), "init", "--demo"])
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def show(home, ref):
+    result = CliRunner().invoke(main, ["--home", str(home), "show", ref, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_demo_is_big_enough_and_mixed(demo_home):
+    stats = json.loads(CliRunner().invoke(main, ["--home", str(demo_home), "stats", "--json"]).stdout)
+    assert stats["records"] >= 1300
+    assert {"ISO", "IEC", "GB"} <= set(stats["by_publisher"])
+    assert stats["by_status"]["withdrawn"] > 100 and stats["by_status"]["replaced"] > 100
+
+
+def test_iso_5208_chain_back_to_1982(demo_home):
+    data = show(demo_home, "ISO 5208")
+    assert data["designation"] == "ISO 5208:2015" and data["status"] == "current"
+    assert data["resolved_from"] == "ISO 5208"
+    assert [e["designation"] for e in data["editions"]] == ["ISO 5208:1982", "ISO 5208:1993", "ISO 5208:2008", "ISO 5208:2015"]
+    older = show(demo_home, "ISO 5208:1993")
+    assert [r["target"] for r in older["relations"] if r["type"] == "replaced_by"] == ["ISO 5208:2008"]
+
+
+def test_iec_newer_edition_replaces_older(demo_home):
+    data = show(demo_home, "IEC 60947-2:2016")
+    assert data["status"] == "replaced"
+    assert [r["target"] for r in data["relations"] if r["type"] == "replaced_by"] == ["IEC 60947-2:2024"]
+    assert data["edition_in_force"] == "iec-60947-2-2024"
+
+
+def test_gb_record_from_the_chinese_pages(demo_home):
+    data = show(demo_home, "GB/T 20223-2018")
+    assert (data["status"], data["ccs"], data["ics"]) == ("current", "W10", ["59.060.10"])
+    assert [r["target"] for r in data["relations"] if r["type"] == "replaces"] == ["GB/T 20223-2006"]
+    assert data["titles"]["zh"] == "棉短绒"
+
+
+def test_demo_has_trees_systems_and_schemes(demo_home):
+    from catalogue.store import Store
+    from catalogue.systems import list_schemes, list_systems
+
+    with Store(demo_home) as store:
+        assert len(store.class_nodes("ics")) == 1381
+        assert len(store.class_nodes("ccs")) == 1857
+        assert {s["id"] for s in list_systems(store)} == {"valves", "low-voltage", "eyewear", "footwear-leather", "auto-parts"}
+        assert {s["id"] for s in list_schemes(store)} == {"steel-gate-valves", "spectacle-frames", "mccb"}
+
+
+def test_demo_index_agrees_with_store(demo_home):
+    from catalogue.service import Catalogue
+
+    with Catalogue(demo_home) as cat:
+        assert cat.index.count() == cat.store.count()
+        hits = cat.search("ISO 5208").to_json()["hits"]
+        assert hits[0]["key"] == "iso-5208-2015"
+
+
+def test_demo_data_holds_facts_only():
+    """No abstracts or scope text in the bundled files (data/README.md: facts may be taken, sentences not)."""
+    from catalogue.demo import demo_files
+
+    for path in demo_files():
+        if path.suffix == ".jsonl":
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                assert "scope" not in row and "notes" not in row, path.name
+    total = sum(p.stat().st_size for p in demo_files())
+    assert total < 5_000_000
