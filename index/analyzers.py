@@ -7,6 +7,10 @@ with OpenCC's ``t2s`` table.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
+import warnings
+
 import logging
 import re
 import tempfile
@@ -65,6 +69,17 @@ def configure_jieba(cache_dir: Path) -> None:
         _jieba_dir = Path(cache_dir)
 
 
+@contextlib.contextmanager
+def quiet_leaks():
+    """jieba 0.42.1 and opencc-python-reimplemented open their dictionary files without closing
+    them. The ResourceWarning fires whenever the garbage collector meets the file, in whatever
+    code runs then, so a filter by module cannot catch it: collect here, inside the filter."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
+        gc.collect()
+
+
 def load_jieba():
     """The jieba module, its dictionary loaded once per process, e.g. load_jieba().cut('闸阀')."""
     global _jieba_ready
@@ -78,7 +93,8 @@ def load_jieba():
             folder.mkdir(parents=True, exist_ok=True)
             jieba.setLogLevel(logging.WARNING)
             jieba.dt.tmp_dir = str(folder)
-            jieba.initialize()
+            with quiet_leaks():
+                jieba.initialize()
             _jieba_ready = True
     return jieba
 
@@ -91,7 +107,8 @@ def fold_chinese(text: str) -> str:
     if _opencc is None:
         from opencc import OpenCC
 
-        _opencc = OpenCC("t2s")
+        with quiet_leaks():
+            _opencc = OpenCC("t2s")
     return _opencc.convert(text)
 
 
