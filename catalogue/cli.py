@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -15,6 +16,25 @@ from pathlib import Path
 import click
 
 from .errors import CatalogueError
+from .i18n import choose_language, gettext, translate, use_language
+
+
+def _lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    if root is not None and isinstance(root.obj, dict) and root.obj.get("lang"):
+        return root.obj["lang"]
+    return choose_language()
+
+
+def _t(msgid: str, /, **values) -> str:
+    """An interface sentence in the user's language."""
+    return gettext(msgid, _lang(), **values)
+
+
+def _problem_line(p) -> str:
+    where = p.file if p.line is None else f"{p.file}:{p.line}"
+    return f"{where}: {p.field or '-'}: {translate(p.reason, _lang())}"
 
 
 def _emit_json(data) -> None:
@@ -22,7 +42,7 @@ def _emit_json(data) -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_t("Error: {message}", message=translate(message, _lang())), err=True)
     sys.exit(code)
 
 
@@ -36,7 +56,7 @@ def handle_errors(func):
         except CatalogueError as exc:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail("interrupted; nothing of the file in progress was written.", 2)
+            _fail(_t("interrupted; nothing of the file in progress was written."), 2)
         except BrokenPipeError:
             sys.exit(0)
 
@@ -46,13 +66,17 @@ def handle_errors(func):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="CATALOGUE_HOME",
               default=None, help="Catalogue folder (default $CATALOGUE_HOME or ./instance).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages and reports (default $CATALOGUE_LANG, else the locale: zh_* gives Chinese).")
 @click.pass_context
-def main(ctx: click.Context, home: Path | None) -> None:
+def main(ctx: click.Context, home: Path | None, lang: str | None) -> None:
     """The standards catalogue: ingest, search and serve technical standards."""
     import logging
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    ctx.obj = {"home": home}
+    use_language(None)
+    ctx.obj = {"home": home, "lang": choose_language(lang)}
+    use_language(ctx.obj["lang"])  # for the ingest progress lines
 
 
 def _store(ctx: click.Context, create: bool = False):
@@ -73,7 +97,7 @@ def init(ctx: click.Context, demo: bool) -> None:
         report = _init_demo(ctx.obj["home"])
         sys.exit(1 if report.rejected else 0)
     with Catalogue(ctx.obj["home"], create=True) as cat:
-        click.echo(f"Catalogue ready at {cat.home} ({cat.store.count()} records).", err=True)
+        click.echo(_t("Catalogue ready at {home} ({n} records).", home=cat.home, n=cat.store.count()), err=True)
 
 
 @main.command()
@@ -94,7 +118,7 @@ def designation(text: tuple[str, ...], as_json: bool) -> None:
         elif result["ok"]:
             click.echo(f"{result['display']}\t{result['key']}\t{result['work']}")
         else:
-            click.echo(f"{item}\tError: {result['error']}")
+            click.echo(f"{item}\t" + _t("Error: {message}", message=translate(result["error"], _lang())))
     sys.exit(1 if failed else 0)
 
 
@@ -117,39 +141,48 @@ def show(ctx: click.Context, reference: str, as_json: bool) -> None:
         in_force = store.edition_in_force_key(rec.work)
         data = record_json(rec, res.resolved_from, in_force, store.editions(rec.work))
     if res.how == "in_force":
-        click.echo(f"'{reference}' is undated: showing the edition in force, {rec.designation}.", err=True)
+        click.echo(_t("'{reference}' is undated: showing the edition in force, {designation}.",
+                      reference=reference, designation=rec.designation), err=True)
     elif res.how == "newest":
-        click.echo(f"'{reference}' is undated and no edition is in force: showing the newest, {rec.designation}.", err=True)
+        click.echo(_t("'{reference}' is undated and no edition is in force: showing the newest, {designation}.",
+                      reference=reference, designation=rec.designation), err=True)
     if as_json:
         _emit_json(data)
         return
     _print_record(data)
 
 
+def _summary(report) -> str:
+    text = _t("added {added}, updated {updated}, unchanged {unchanged}, rejected {rejected}",
+              added=report.added, updated=report.updated, unchanged=report.unchanged, rejected=report.rejected)
+    return text + (_t(" (dry run: nothing written)") if report.dry_run else "")
+
+
 def _print_record(data: dict) -> None:
-    click.echo(f"{data['designation']}  [{data['status']}]")
+    click.echo(f"{data['designation']}  [{_t(data['status'])}]")
     for lang, title in data["titles"].items():
-        click.echo(f"  title ({lang}): {title}")
+        click.echo("  " + _t("title ({lang}): {title}", lang=lang, title=title))
     for name in ("published", "in_force", "withdrawn"):
         if data["dates"][name]:
-            click.echo(f"  {name.replace('_', ' ')}: {data['dates'][name]}")
+            click.echo(f"  {_t(name.replace('_', ' '))}: {data['dates'][name]}")
     for name in ("ics", "ccs", "committee", "edition", "pages"):
         value = data.get(name)
         if value:
-            click.echo(f"  {name}: {', '.join(value) if isinstance(value, list) else value}")
+            click.echo(f"  {_t(name)}: {', '.join(value) if isinstance(value, list) else value}")
     if data["edition_in_force"] and data["edition_in_force"] != data["key"]:
-        click.echo(f"  edition in force: {data['edition_in_force']}")
+        click.echo(f"  {_t('edition in force')}: {data['edition_in_force']}")
     if len(data.get("editions") or []) > 1:
-        history = " -> ".join(f"{e['designation']}{' (in force)' if e['in_force'] else ''}" for e in data["editions"])
-        click.echo(f"  editions: {history}")
+        mark = _t(" (in force)")
+        history = " -> ".join(f"{e['designation']}{mark if e['in_force'] else ''}" for e in data["editions"])
+        click.echo(f"  {_t('editions')}: {history}")
     labels = {"replaced_by": "replaced by", "amended_by": "amended by", "corrected_by": "corrected by",
               "adopted_by": "adopted by", "cited_by": "cited by"}
     for rel in data["relations"]:
         degree = f" ({rel['degree']})" if rel["degree"] else ""
-        mark = "" if rel["resolved"] else "  (not in the catalogue)"
-        click.echo(f"  {labels.get(rel['type'], rel['type'])}: {rel['target']}{degree}{mark}")
+        missing = "" if rel["resolved"] else "  " + _t("(not in the catalogue)")
+        click.echo(f"  {_t(labels.get(rel['type'], rel['type']))}: {rel['target']}{degree}{missing}")
     for h in data["holdings"]:
-        click.echo(f"  holding: {h['format']} {h['shelf_mark']} {h['access']} {h['note']}".rstrip())
+        click.echo(f"  {_t('holding')}: {h['format']} {h['shelf_mark']} {h['access']} {h['note']}".rstrip())
 
 
 @main.command()
@@ -163,8 +196,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _emit_json(data)
         return
-    click.echo(f"records: {data['records']}")
-    for title, table in (("by publisher", data["by_publisher"]), ("by status", data["by_status"])):
+    click.echo(_t("records: {n}", n=data["records"]))
+    for title, table in ((_t("by publisher"), data["by_publisher"]), (_t("by status"), data["by_status"])):
         click.echo(f"{title}:")
         for name, n in table.items():
             click.echo(f"  {name:<12} {n}")
@@ -198,7 +231,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
         finally:
             if output:
                 out.close()
-    click.echo(f"exported {n} records" + (f" to {output}" if output else ""), err=True)
+    click.echo(_t("exported {n} records to {output}", n=n, output=output) if output else _t("exported {n} records", n=n), err=True)
 
 
 @main.command()
@@ -233,8 +266,8 @@ def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
         _emit_json(data)
     else:
         for p in report.problems:
-            click.echo(str(p), err=True)
-        click.echo(report.summary() + f" in {report.seconds:.1f}s", err=True)
+            click.echo(_problem_line(p), err=True)
+        click.echo(_summary(report) + _t(" in {seconds}s", seconds=f"{report.seconds:.1f}"), err=True)
     if report.unreadable and report.unreadable == len(paths):
         sys.exit(2)  # nothing could be done
     sys.exit(1 if report.rejected else 0)
@@ -249,7 +282,7 @@ def reindex(ctx):
 
     with Catalogue(ctx.obj["home"]) as cat:
         n = cat.reindex()
-    click.echo(f"reindexed {n} records", err=True)
+    click.echo(_t("reindexed {n} records", n=n), err=True)
 
 
 @main.command()
@@ -278,12 +311,12 @@ def search(ctx, query, limit, filters, sort, as_json):
     if as_json:
         _emit_json(data)
     else:
-        click.echo(f"{data['total']} results for '{query}'", err=True)
+        click.echo(_t("{n} results for '{query}'", n=data["total"], query=query), err=True)
         if data.get("suggestion"):
-            click.echo(f"did you mean: {data['suggestion']}", err=True)
+            click.echo(_t("did you mean: {suggestion}", suggestion=data["suggestion"]), err=True)
         for hit in data["hits"]:
             title = hit["titles"].get("zh") or hit["titles"].get("en") or next(iter(hit["titles"].values()), "")
-            click.echo(f"{hit['designation']:<32} {hit['status']:<10} {title}")
+            click.echo(f"{hit['designation']:<32} {_t(hit['status']):<10} {title}")
     sys.exit(0 if data["total"] else 1)
 
 
@@ -308,7 +341,7 @@ def check_refs(ctx, source, as_json):
     else:
         path = Path(source)
         if not path.is_file():
-            raise UsageError(f"{source}: no such file.")
+            raise UsageError(_t("{path}: no such file.", path=source))
         try:
             text = extract_text(path.name, path.read_bytes())
         except DocumentError as exc:
@@ -320,13 +353,13 @@ def check_refs(ctx, source, as_json):
     else:
         for r in refs:
             extra = f" -> {r.current}" if r.current and r.current != r.text else ""
-            click.echo(f"{r.text}\t{r.verdict}{extra}")
+            click.echo(f"{r.text}\t{_t(r.verdict)}{extra}")
         if refs:
-            click.echo("\ncorrected references:")
+            click.echo("\n" + _t("corrected references:"))
             for line in corrected_list(refs):
                 click.echo(f"  {line}")
         else:
-            click.echo("no standard designations found", err=True)
+            click.echo(_t("no standard designations found"), err=True)
     sys.exit(0 if refs and all(r.verdict == "current" for r in refs) else 1)
 
 
@@ -356,18 +389,20 @@ def changes(ctx, since, scheme_id, system_id, as_json):
         _emit_json(events)
         return
     for e in events:
-        now = f" (in force now: {e['in_force_designation']})" if e["in_force_designation"] else ""
-        click.echo(f"{e['at'][:10]}  {e['designation']}  {e['field']}: {e['old'] or '-'} -> {e['new']}{now}")
+        now = _t(" (in force now: {designation})", designation=e["in_force_designation"]) if e["in_force_designation"] else ""
+        click.echo(f"{e['at'][:10]}  {e['designation']}  {_t(e['field'])}: {_t(e['old'] or '-')} -> {_t(e['new'])}{now}")
     if not events:
-        click.echo(f"no changes since {since}", err=True)
+        click.echo(_t("no changes since {since}", since=since), err=True)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Server processes; 2 uses both cores of a 2-core machine (each holds its own memory).")
 @click.pass_context
 @handle_errors
-def serve(ctx, host, port):
+def serve(ctx, host, port, workers):
     """Serve the catalogue on the web with a production WSGI server (waitress).
 
     Creates the demo catalogue first if there is no catalogue yet.
@@ -377,10 +412,10 @@ def serve(ctx, host, port):
 
     home = catalogue_home(ctx.obj["home"])
     if not (home / DB_NAME).exists():
-        click.echo(f"No catalogue at {home}: loading the demo catalogue first.", err=True)
+        click.echo(_t("No catalogue at {home}: loading the demo catalogue first.", home=home), err=True)
         _init_demo(home)
-    click.echo(f"Serving {home} on http://{host}:{port}/", err=True)
-    run_server(home, host, port)
+    click.echo(_t("Serving {home} on http://{host}:{port}/", home=home, host=host, port=port), err=True)
+    run_server(home, host, port, workers)
 
 
 def _init_demo(home):
@@ -393,8 +428,8 @@ def _init_demo(home):
     with Catalogue(home, create=True) as cat:
         report = cat.ingest(demo_files(), progress=make_progress(sys.stderr), source_prefix="demo/")
         for p in report.problems:
-            click.echo(str(p), err=True)
-        click.echo(f"Demo catalogue loaded into {cat.home}: {report.summary()}.", err=True)
+            click.echo(_problem_line(p), err=True)
+        click.echo(_t("Demo catalogue loaded into {home}: {summary}.", home=cat.home, summary=_summary(report)), err=True)
     return report
 
 

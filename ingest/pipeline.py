@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from catalogue.designation import DesignationError, parse_designation, try_parse
 from catalogue.errors import CatalogueError, UsageError
+from catalogue.i18n import choose_language, gettext
 from catalogue.records import STATUSES, ClassNode, Committee, Problem, Standard
 from catalogue.store import Store, now_iso
 
@@ -278,8 +279,11 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     report.updated += fr.updated
     report.unchanged += fr.unchanged
     report.changed_keys |= {k for k in keys if k}
-    other = f", {fr.other} other items (trees, committees, systems, schemes)" if fr.other else ""
-    progress.done(f"(added {fr.added}, updated {fr.updated}, unchanged {fr.unchanged}, rejected {fr.rejected}{other})")
+    lang = choose_language()
+    other = gettext(", {n} other items (trees, committees, systems, schemes)", lang, n=fr.other) if fr.other else ""
+    counts = gettext("added {added}, updated {updated}, unchanged {unchanged}, rejected {rejected}", lang,
+                     added=fr.added, updated=fr.updated, unchanged=fr.unchanged, rejected=fr.rejected)
+    progress.done(f"({counts}{other})")
 
 
 def _reject(report: IngestReport, fr: FileReport, problem: Problem, strict: bool) -> None:

@@ -5,6 +5,12 @@ import sys
 import time
 from typing import TextIO
 
+from catalogue.i18n import choose_language, gettext
+
+
+def _t(msgid: str, /, **values) -> str:
+    return gettext(msgid, choose_language(), **values)
+
 
 class Progress:
     """Counts records per file; call ``step()`` per record and ``done()`` per file."""
@@ -24,7 +30,7 @@ class Progress:
         self.name, self.total, self.count = name, total, 0
         self.start = self._last = time.monotonic()
         if not self.tty:
-            self.stream.write(f"reading {name}\n")
+            self.stream.write(_t("reading {name}", name=name) + "\n")
             self.stream.flush()
 
     def step(self, n: int = 1) -> None:
@@ -36,7 +42,7 @@ class Progress:
                 self._draw(now)
         elif self.count % self.every == 0:
             rate = self.count / max(now - self.start, 1e-9)
-            self.stream.write(f"  {self.name}: {self.count} records ({rate:,.0f}/s)\n")
+            self.stream.write("  " + _t("{name}: {count} records ({rate}/s)", name=self.name, count=self.count, rate=f"{rate:,.0f}") + "\n")
             self.stream.flush()
 
     def _draw(self, now: float) -> None:
@@ -56,7 +62,8 @@ class Progress:
         elapsed = time.monotonic() - self.start
         if self.tty:
             self.stream.write("\r\x1b[K")
-        self.stream.write(f"{self.name}: {self.count} records in {elapsed:.1f}s {summary}\n")
+        self.stream.write(_t("{name}: {count} records in {seconds}s", name=self.name, count=self.count,
+                             seconds=f"{elapsed:.1f}") + f" {summary}\n")
         self.stream.flush()
 
 
