@@ -17,7 +17,10 @@ from typing import Iterable, Iterator
 
 from .errors import CatalogueMissing, StoreError
 from .records import (
+    DICT_FIELDS,
     INVERSE_RELATIONS,
+    LIST_FIELDS,
+    SCALAR_FIELDS,
     ClassNode,
     Committee,
     Holding,
@@ -28,26 +31,9 @@ from .records import (
 
 DB_NAME = "catalogue.sqlite3"
 
-SCALARS = (
-    "work",
-    "designation",
-    "publisher",
-    "doc_type",
-    "number",
-    "part",
-    "year",
-    "supplement",
-    "status",
-    "published",
-    "in_force",
-    "withdrawn",
-    "ccs",
-    "committee",
-    "edition",
-    "pages",
-)
-JSON_DICTS = ("titles", "scope")
-JSON_LISTS = ("ics", "languages", "keywords")
+SCALARS = ("work",) + SCALAR_FIELDS
+JSON_DICTS = DICT_FIELDS
+JSON_LISTS = LIST_FIELDS
 COLUMNS = ("key",) + SCALARS + JSON_DICTS + JSON_LISTS + ("added_at", "updated_at")
 # Fields the designation grammar derives from the designation: not a source's claim.
 DERIVED = {"work", "publisher", "doc_type", "number", "part", "year", "supplement"}
