@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import inspect
 import re
+import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from catalogue.designation import DesignationError, parse_designation, try_parse
-from catalogue.errors import CatalogueError, UsageError
+from catalogue.errors import CatalogueError, StoreError, UsageError
 from catalogue.i18n import choose_language, gettext
 from catalogue.records import STATUSES, ClassNode, Committee, Problem, Standard
 from catalogue.store import Store, now_iso
@@ -93,6 +95,10 @@ def complete_record(rec: Standard) -> Problem | None:
         return Problem("", None, "designation", str(exc))
     rec.designation = d.display
     rec.key, rec.work = d.key, d.work
+    if rec.status == "draft" and not d.year and not d.supplement and d.key == d.work:
+        # ISO lists the next edition in preparation as "ISO 12870", undated: keyed like the work it
+        # would shadow (/standards/iso-12870 must lead to the edition in force), so it gets its own.
+        rec.key = f"{d.key}-draft"
     rec.publisher = d.publisher
     rec.doc_type, rec.number, rec.part, rec.year, rec.supplement = d.type, d.number, d.part, d.year, d.supplement
     if rec.status and rec.status not in STATUSES:
@@ -185,7 +191,7 @@ def ingest_paths(
                 raise UsageError(f"--encoding applies to text files a reader decodes itself; "
                                  f"the {module.FORMAT} reader of {path} decides its encoding from the file.")
     if strict and not dry_run:
-        with store.transaction():
+        with _landing(store, "this run"):
             for path, module in modules:
                 _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
         if on_commit and report.changed_keys:
@@ -196,7 +202,7 @@ def ingest_paths(
             if dry_run:
                 _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
                 continue
-            with store.transaction():
+            with _landing(store, str(path)):
                 _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
             if on_commit:
                 fresh = report.changed_keys - before
@@ -206,6 +212,21 @@ def ingest_paths(
                     report.timings["index"] = report.timings.get("index", 0.0) + time.monotonic() - t0
     report.seconds = time.monotonic() - started
     return report
+
+
+@contextmanager
+def _landing(store: Store, what: str):
+    """One transaction for ``what`` (a file, or the whole --strict run); a write the disk
+    refuses rolls it back and becomes one sentence, never a traceback."""
+    try:
+        with store.transaction():
+            yield
+    except sqlite3.Error as exc:
+        if "full" in str(exc):  # SQLITE_FULL: "database or disk is full"
+            reason = f"the disk holding the catalogue {store.path} is full ({exc})"
+        else:  # e.g. "disk I/O error" when a write fails with EFBIG or EIO
+            reason = f"the catalogue {store.path} could not be written ({exc})"
+        raise StoreError(f"{reason}; nothing of {what} was written.") from exc
 
 
 def _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding) -> None:

@@ -1,0 +1,150 @@
+"""Relevance harness: success@1, success@5 and MRR per query kind, ours against plain SQLite FTS5.
+
+    .venv/bin/python bench/relevance.py [--home DIR] [--queries bench/queries.tsv] [--json]
+
+Without --home it builds the bundled demo catalogue in a temporary folder. With --home it uses
+that catalogue (e.g. the full real ISO + IEC one built by bench/ingest_real.py --keep DIR).
+The peer is built in the same run from the same records: an FTS5 table (unicode61 tokenizer,
+bm25 ranking) over designation, titles in every language and the key, queried with the user's
+words as plain terms (FTS5's default AND of quoted tokens).
+
+Judgments (bench/queries.tsv): a work key counts when a hit is that work's edition in force;
+``=key`` counts only that exact edition. Queries whose answers are not in the catalogue are
+skipped and counted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+K = 5
+
+
+def load_queries(path: Path) -> list[tuple[str, str, list[str]]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, query, relevant = line.split("\t")
+        out.append((kind, query, relevant.split()))
+    return out
+
+
+def relevant_keys(store, judged: list[str]) -> set[str]:
+    keys = set()
+    for item in judged:
+        if item.startswith("="):
+            if store.exists(item[1:]):
+                keys.add(item[1:])
+        else:
+            k = store.edition_in_force_key(item)
+            if k:
+                keys.add(k)
+    return keys
+
+
+def build_fts(store) -> sqlite3.Connection:
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE docs USING fts5(key UNINDEXED, designation, titles, tokenize='unicode61')")
+    rows = ((r.key, r.designation, " ".join(r.titles.values())) for r in store.iter_records())
+    con.executemany("INSERT INTO docs (key, designation, titles) VALUES (?, ?, ?)", rows)
+    con.commit()
+    return con
+
+
+def fts_search(con: sqlite3.Connection, query: str, limit: int = K) -> list[str]:
+    tokens = re.findall(r"\w+", query)
+    if not tokens:
+        return []
+    match = " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+    try:
+        rows = con.execute("SELECT key FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, 5.0, 1.0) LIMIT ?",
+                           (match, limit)).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    return [r[0] for r in rows]
+
+
+def score(ranked: list[str], relevant: set[str]) -> tuple[float, float, float]:
+    rr = 0.0
+    for i, key in enumerate(ranked[:K], 1):
+        if key in relevant:
+            rr = 1.0 / i
+            break
+    return (1.0 if ranked[:1] and ranked[0] in relevant else 0.0,
+            1.0 if any(k in relevant for k in ranked[:K]) else 0.0, rr)
+
+
+def summarise(rows: list[tuple[str, tuple]]) -> dict:
+    by_kind: dict[str, list] = defaultdict(list)
+    for kind, s in rows:
+        by_kind[kind].append(s)
+        by_kind["all"].append(s)
+    return {kind: {"n": len(v), "s@1": round(sum(x[0] for x in v) / len(v), 3),
+                   "s@5": round(sum(x[1] for x in v) / len(v), 3), "mrr": round(sum(x[2] for x in v) / len(v), 3)}
+            for kind, v in by_kind.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--queries", type=Path, default=ROOT / "bench" / "queries.tsv")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    from catalogue.service import Catalogue
+
+    home = args.home
+    if home is None:
+        from click.testing import CliRunner
+
+        from catalogue.cli import main as cli
+
+        home = Path(tempfile.mkdtemp(prefix="relevance-")) / "demo"
+        CliRunner().invoke(cli, ["--home", str(home), "init", "--demo"])
+    queries = load_queries(args.queries)
+    with Catalogue(home) as cat:
+        t = time.monotonic()
+        fts = build_fts(cat.store)
+        fts_build = time.monotonic() - t
+        ours, peer, skipped, misses = [], [], 0, []
+        for kind, query, judged in queries:
+            relevant = relevant_keys(cat.store, judged)
+            if not relevant:
+                skipped += 1
+                continue
+            hits = [h["key"] for h in cat.search(query, page_size=K).to_json()["hits"]]
+            ours.append((kind, score(hits, relevant)))
+            peer.append((kind, score(fts_search(fts, query), relevant)))
+            if ours[-1][1][0] == 0:
+                misses.append((kind, query, hits[:3], sorted(relevant)))
+        records = cat.store.count()
+    result = {"catalogue": str(home), "records": records, "queries": len(queries), "skipped": skipped,
+              "fts5_build_seconds": round(fts_build, 1), "ours": summarise(ours), "fts5": summarise(peer)}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(f"{records} records, {len(queries) - skipped} queries judged ({skipped} skipped: answers not catalogued)")
+        print(f"{'kind':<12} {'n':>3}  {'ours s@1':>8} {'s@5':>5} {'MRR':>5}   {'FTS5 s@1':>8} {'s@5':>5} {'MRR':>5}")
+        for kind in sorted(result["ours"], key=lambda k: (k == "all", k)):
+            o, f = result["ours"][kind], result["fts5"][kind]
+            print(f"{kind:<12} {o['n']:>3}  {o['s@1']:>8.2f} {o['s@5']:>5.2f} {o['mrr']:>5.2f}   "
+                  f"{f['s@1']:>8.2f} {f['s@5']:>5.2f} {f['mrr']:>5.2f}")
+    if args.show_misses:
+        for m in misses:
+            print("miss:", *m, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
