@@ -22,6 +22,7 @@ from .schema import (
     ROW_FACETS,
     ROW_IN_FORCE,
     ROW_KEY,
+    ROW_TITLES,
     ROW_SORTKEY,
     ROW_STATUS,
     ROW_WORK,
@@ -38,6 +39,19 @@ FACET_LIMIT = 50
 BY_VALUE_DESC = ("year", "decade")
 #: Up to this many candidate values a facet is counted by set intersections, else per document.
 _INTERSECT_UP_TO = 12
+
+
+FOCUS_FLOOR = 0.6
+
+
+def title_length(titles: dict) -> int:
+    """Words in the English (else any) title; CJK counts two characters a word."""
+    text = titles.get("en") or next(iter(titles.values()), "") if titles else ""
+    if not text:
+        return 1
+    words = len(text.split())
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return max(1, words + cjk // 2)
 
 
 class DocTable:
@@ -86,8 +100,17 @@ class DocTable:
         for docnum, row in live:
             self.by_work.setdefault(row[ROW_WORK], []).append(docnum)
         self.factor = [0.0] * size
+        self.focus = [1.0] * size
+        lengths = {}
         for docnum, row in live:
             self.factor[docnum] = 1.0 if row[ROW_IN_FORCE] else STATUS_FACTOR.get(row[ROW_STATUS], 0.9)
+            lengths[docnum] = title_length(row[ROW_TITLES])
+        # Length normalisation at the end of ranking (BM25's b, on the title): among titles
+        # matching the same words, the one that is about them ("Safety footwear") beats a long
+        # one that mentions them in passing. Bounded, so a short title cannot win on length alone.
+        average = (sum(lengths.values()) / len(lengths)) if lengths else 1.0
+        for docnum, n in lengths.items():
+            self.focus[docnum] = min(1.3, max(0.65, 1.0 / (FOCUS_FLOOR + (1 - FOCUS_FLOOR) * n / average)))
         self.values: dict[str, list[tuple]] = {
             name: [row[ROW_FACETS][i] if row is not None else () for row in rows] for i, name in enumerate(FACETS)
         }

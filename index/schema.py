@@ -29,7 +29,7 @@ FACETS = ("publisher", "status", "ics", "ccs", "year", "decade", "committee", "l
 STATUS_RANK = {"current": 0, "upcoming": 1, "draft": 2, "replaced": 3, "withdrawn": 4, "": 5}
 
 #: Score multipliers: at equal relevance a standard in force ranks above a withdrawn one.
-STATUS_FACTOR = {"current": 1.0, "upcoming": 0.97, "": 0.95, "draft": 0.9, "replaced": 0.9, "withdrawn": 0.9}
+STATUS_FACTOR = {"current": 1.0, "upcoming": 0.95, "": 0.9, "draft": 0.8, "replaced": 0.75, "withdrawn": 0.75}
 
 #: Row positions of the stored tuple.
 ROW_KEY, ROW_WORK, ROW_DESIGNATION, ROW_TITLES, ROW_STATUS, ROW_PUBLISHER, ROW_YEAR, \

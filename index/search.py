@@ -4,8 +4,9 @@ Ranking: a query that is (or contains) a designation lists that edition first, t
 editions of its work (the edition in force first), then other standards sharing the number,
 then word matches. Word matches are scored by BM25 per field with field boosts (titles above
 scope; :mod:`index.scoring`), multiplied by a status factor (schema.STATUS_FACTOR: in force
-1.0, withdrawn 0.9) so that at equal relevance a standard in force ranks above a withdrawn
-one, which stays findable; remaining ties go in designation order.
+1.0, withdrawn or replaced 0.75) so that a standard in force ranks above a withdrawn one of
+about the same relevance, which stays findable, and by a bounded title-length factor
+(facets.DocTable.focus); remaining ties go in designation order.
 """
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ MAX_QUERY = 500
 MAX_PAGE_SIZE = 100
 #: Synthetic scores of designation answers (word matches carry their BM25F score).
 EXACT_SCORE, WORK_SCORE, NUMBER_SCORE = 100.0, 90.0, 80.0
+#: Word matches re-ranked with the title-length normalisation (the best this many by BM25F).
+RERANK_POOL = 300
 
 
 class QueryError(ValueError):
@@ -177,12 +180,16 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
             factor = table.factor
             position = table.position("designation")
             rest = final - pinned_docs if pinned_docs else final
-            # at equal relevance: in force first (the factor), then designation order
-            top = heapq.nlargest(needed - len(ordered_all), rest,
-                                 key=lambda d: (scored[d] * factor[d], factor[d], -position(d)))
+            focus = table.focus
+            # A pool by relevance and status, then the title-length normalisation (facets.py)
+            # decides among it; at equal score: in force first (the factor), then designation order.
+            pool = heapq.nlargest(max(needed - len(ordered_all), RERANK_POOL), rest,
+                                  key=lambda d: scored[d] * factor[d])
+            top = sorted(pool, key=lambda d: (scored[d] * factor[d] * focus[d], factor[d], -position(d)),
+                         reverse=True)[:needed - len(ordered_all)]
             for docnum in top:
                 ordered_all.append(docnum)
-                scores[docnum] = scored[docnum] * factor[docnum]
+                scores[docnum] = scored[docnum] * factor[docnum] * focus[docnum]
         ordered = ordered_all[offset:needed]
 
     hits = [_hit(table.rows[d], scores.get(d), und, lang) for d in ordered]
