@@ -1,15 +1,19 @@
 """A bounded load run against the served catalogue over loopback: mixed pages, many clients.
 
     .venv/bin/python bench/load_web.py                          # demo catalogue in a temp folder
-    .venv/bin/python bench/load_web.py --home instance --clients 20 --seconds 30
+    .venv/bin/python bench/load_web.py --home /tmp/perf --clients 20 --seconds 30
     .venv/bin/python bench/load_web.py --markdown               # a table for BENCHMARKS.md
+    .venv/bin/python bench/load_web.py --no-cache               # every page rendered fresh
+    .venv/bin/python bench/load_web.py --workers 2              # `catalogue serve --workers 2`
 
-Starts ``catalogue serve`` (waitress, 8 threads) in a child process on a free port, then runs
-``--clients`` client threads for ``--seconds``, each with its own keep-alive connection, each
-request picking a page kind at random (home, searches of several kinds with facets, standard
-pages and their JSON twins, work-key redirects, the resolver, browse trees, the feed).
+Starts ``catalogue serve`` (the command line, waitress) in a child process on a free port, then
+runs ``--clients`` client threads for ``--seconds``, each with its own keep-alive connection,
+each request picking a page kind at random (home, searches of several kinds with facets,
+standard pages and their JSON twins, work-key redirects, the resolver, browse trees, the feed).
 Reports, per page kind: requests, errors (any status other than the expected one, or a
-connection failure), p50, p95 and max latency in milliseconds, and the overall rate.
+connection failure), p50, p95, p99 and max latency in milliseconds, the share answered from the
+server's response cache (``X-Cache: hit``), the overall rate, and the server's memory (RSS of
+the server and its workers) before and after the run.
 The client runs in Python threads on the same 2 cores as the server, so the numbers are
 conservative: they include the client's own time.
 """
@@ -60,12 +64,18 @@ def build_demo(home: Path) -> None:
                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
-    code = "import sys; from catalogue.web.serve import serve; serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]))"
+def start_server(home: Path, port: int, log_path: Path, workers: int = 1, cache: bool = True) -> subprocess.Popen:
+    """``catalogue --home HOME serve --port PORT [--workers N]`` in a child process, once it answers."""
+    command = [sys.executable, "-c", "from catalogue.cli import main; main()", "--home", str(home), "serve",
+               "--host", "127.0.0.1", "--port", str(port)]
+    if workers != 1:
+        command += ["--workers", str(workers)]
+    env = dict(os.environ)
+    if not cache:
+        env["CATALOGUE_RESPONSE_CACHE_ENTRIES"] = "0"
     # The server's messages go to a file: a pipe nobody reads fills up and blocks the server.
     with open(log_path, "wb") as log_file:
-        proc = subprocess.Popen([sys.executable, "-c", code, str(home), str(port)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=log_file)
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     deadline = time.time() + 120
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -80,6 +90,24 @@ def start_server(home: Path, port: int, log_path: Path) -> subprocess.Popen:
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("the server did not answer within 120 seconds")
+
+
+def server_rss_mb(pid: int) -> float:
+    """Resident memory of the server process and its children (the workers), in MB, from /proc."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        todo.extend(int(c) for c in children)
+    return total / 1024
 
 
 def sample_keys(port: int) -> tuple[list[str], list[str]]:
@@ -138,7 +166,7 @@ def client_loop(port: int, until: float, seed: int, keys, works, results: dict, 
     kinds = list(MIX)
     weights = [MIX[k] for k in kinds]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    local: dict[str, list] = {k: [[], 0] for k in kinds}
+    local: dict[str, list] = {k: [[], 0, 0] for k in kinds}
     languages = ["zh-CN,zh;q=0.9", "en-GB,en;q=0.9"]
     while time.time() < until:
         kind = rng.choices(kinds, weights)[0]
@@ -149,6 +177,8 @@ def client_loop(port: int, until: float, seed: int, keys, works, results: dict, 
             response = conn.getresponse()
             response.read()
             status = response.status
+            if response.getheader("X-Cache") == "hit":
+                local[kind][2] += 1
         except (OSError, http.client.HTTPException):
             status = 0
             conn.close()
@@ -159,9 +189,10 @@ def client_loop(port: int, until: float, seed: int, keys, works, results: dict, 
             local[kind][1] += 1
     conn.close()
     with lock:
-        for kind, (times, errors) in local.items():
+        for kind, (times, errors, hits) in local.items():
             results[kind][0].extend(times)
             results[kind][1] += errors
+            results[kind][2] += hits
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -177,6 +208,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5208)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--server-log", help="keep the server's messages in this file")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (`catalogue serve --workers N`)")
+    parser.add_argument("--no-cache", action="store_true", help="turn the server's response cache off")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="load-web-") as tmp:
@@ -187,13 +220,14 @@ def main() -> None:
             build_demo(home)
         port = free_port()
         log_path = Path(args.server_log) if args.server_log else Path(tmp) / "server.log"
-        server = start_server(home, port, log_path)
+        server = start_server(home, port, log_path, args.workers, cache=not args.no_cache)
         try:
             keys, works = sample_keys(port)
             # One warm-up pass over every kind, so first-use costs (jieba, caches) stay out of the numbers.
-            warm_results = {k: [[], 0] for k in MIX}
+            warm_results = {k: [[], 0, 0] for k in MIX}
             client_loop(port, time.time() + 3, args.seed - 1, keys, works, warm_results, threading.Lock())
-            results = {k: [[], 0] for k in MIX}
+            rss_before = server_rss_mb(server.pid)
+            results = {k: [[], 0, 0] for k in MIX}
             lock = threading.Lock()
             until = time.time() + args.seconds
             started = time.time()
@@ -204,30 +238,38 @@ def main() -> None:
             for t in threads:
                 t.join()
             elapsed = time.time() - started
+            rss_after = server_rss_mb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
 
     total = sum(len(v[0]) for v in results.values())
     errors = sum(v[1] for v in results.values())
+    hits = sum(v[2] for v in results.values())
     every = [t for v in results.values() for t in v[0]]
     rows = []
-    for kind, (times, errs) in results.items():
+    for kind, (times, errs, kind_hits) in results.items():
         if times:
-            rows.append((kind, len(times), errs, statistics.median(times), percentile(times, 0.95), max(times)))
-    rows.append(("all pages", total, errors, statistics.median(every), percentile(every, 0.95), max(every)))
-    header = f"{args.clients} clients, {elapsed:.0f} s, {total} requests ({total / elapsed:.0f}/s), {errors} errors, {len(keys)} record keys sampled"
+            rows.append((kind, len(times), errs, statistics.median(times), percentile(times, 0.95),
+                         percentile(times, 0.99), max(times), 100 * kind_hits / len(times)))
+    rows.append(("all pages", total, errors, statistics.median(every), percentile(every, 0.95),
+                 percentile(every, 0.99), max(every), 100 * hits / max(1, total)))
+    header = (f"{args.clients} clients, {args.workers} worker(s), cache {'off' if args.no_cache else 'on'}, "
+              f"{elapsed:.0f} s, {total} requests ({total / elapsed:.0f}/s), {errors} errors, "
+              f"{len(keys)} record keys sampled, server RSS {rss_before:.0f} MB before, {rss_after:.0f} MB after, "
+              f"load average {os.getloadavg()[0]:.1f}")
     if args.markdown:
         print(header + "\n")
-        print("| page kind | requests | errors | p50 ms | p95 ms | max ms |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for kind, n, e, p50, p95, mx in rows:
-            print(f"| {kind} | {n} | {e} | {p50:.1f} | {p95:.1f} | {mx:.1f} |")
+        print("| page kind | requests | errors | p50 ms | p95 ms | p99 ms | max ms | cache hits |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for kind, n, e, p50, p95, p99, mx, hit in rows:
+            print(f"| {kind} | {n} | {e} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {mx:.1f} | {hit:.0f}% |")
     else:
         print(header)
-        print(f"{'page kind':22} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-        for kind, n, e, p50, p95, mx in rows:
-            print(f"{kind:22} {n:8d} {e:6d} {p50:8.1f} {p95:8.1f} {mx:8.1f}")
+        print(f"{'page kind':22} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+              f"{'max ms':>8} {'hits':>5}")
+        for kind, n, e, p50, p95, p99, mx, hit in rows:
+            print(f"{kind:22} {n:8d} {e:6d} {p50:8.1f} {p95:8.1f} {p99:8.1f} {mx:8.1f} {hit:4.0f}%")
     sys.exit(1 if errors else 0)
 
 

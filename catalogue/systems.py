@@ -134,6 +134,10 @@ def member_state(store: Store, key: str, work: str) -> dict:
     edition in force (if any) and the record the listing names."""
     rec_key = key if store.exists(key) else None
     in_force = store.edition_in_force_key(work) if store.work_exists(work) else None
+    if key == work and in_force:
+        # An undated listing means the edition in force, even when an undated draft of the
+        # next edition ("ISO 14313", stage 40 in the ISO data) holds the work's own key.
+        return {"state": "in_force", "key": in_force, "in_force": in_force, "status": store.get(in_force).status}
     if rec_key is None and in_force is None and not store.work_exists(work):
         return {"state": "missing", "key": None, "in_force": None, "status": None}
     if rec_key is None:  # undated listing, or an edition we do not hold
@@ -324,6 +328,8 @@ def changes_for(store: Store, since: str, scheme_id: str | None = None, system_i
         sorted(keys))} if keys else {}
     for key, r in sorted(rows.items()):
         for fld, when, new in (("published", r["published"], "published"), ("withdrawn", r["withdrawn"], "withdrawn")):
+            if fld == "published" and r["status"] == "draft":
+                continue  # a draft's date is its enquiry's, not a publication (ISO stage 40)
             if when and when >= since:
                 k, d = in_force_of(r["work"])
                 events.append({"key": key, "designation": r["designation"], "at": when, "field": fld,

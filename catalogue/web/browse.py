@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from . import get_catalogue
 from .errors import PageNotFound
-from .queries import class_counts, committee_counts, publisher_counts
+from .queries import class_counts, class_node_map, committee_counts, publisher_counts
 from .render import add_twin_rules, respond, split_suffix
 
 bp = Blueprint("browse", __name__)
@@ -24,7 +24,7 @@ def class_tree(scheme: str, code: str | None) -> dict:
     """
     store = get_catalogue().store
     counts = class_counts(store, scheme)
-    nodes = {n.code: n for n in store.class_nodes(scheme)}
+    nodes = class_node_map(store, scheme)
     node = None
     ancestors = []
     if code is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 from babel import Locale
@@ -88,7 +89,13 @@ def locale_number(value: int | float | None) -> str:
     """12345 -> '12,345' in the interface language's style."""
     if value is None:
         return ""
-    return format_decimal(value, locale=current_language())
+    return _format_number(value, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _format_number(value: int | float, lang: str) -> str:
+    # Babel parses the locale on every call (~30 us); a search page formats ~40 facet counts.
+    return format_decimal(value, locale=lang)
 
 
 def language_name(code: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,6 +12,7 @@ from . import get_catalogue
 from .filters import best_title, language_name, status_label
 from .i18n import current_language
 from .params import FILTER_NAMES, MAX_PAGE, SORTS, get_choice, get_filters, get_int, get_page_size, get_query
+from .queries import class_node_map
 from .render import add_twin_rules, respond
 
 bp = Blueprint("search", __name__)
@@ -135,7 +136,12 @@ def facet_value_label(name: str, value: str) -> str:
     if name == "language":
         return language_name(value)
     if name in ("ics", "ccs"):
-        node = get_catalogue().store.class_node(name, value)
+        # One cached tree per request instead of one query per facet value (12 per facet, profiled).
+        nodes = g.get(f"class_nodes_{name}")
+        if nodes is None:
+            nodes = class_node_map(get_catalogue().store, name)
+            setattr(g, f"class_nodes_{name}", nodes)
+        node = nodes.get(value)
         title = best_title(node.titles) if node else ""
         return f"{value} {title}".strip()
     if name == "decade":

@@ -1,18 +1,38 @@
-"""Serve the catalogue with waitress (what ``catalogue serve`` and ``make run`` call)."""
+"""Serve the catalogue with waitress (what ``catalogue serve`` and ``make run`` call).
+
+One process by default: waitress with 8 threads over one shared Catalogue, with the response
+cache (:mod:`catalogue.web.cache`) in front. ``workers > 1`` pre-forks that many waitress
+processes on one listening socket, so pages that miss the cache use every core rather than
+one (Python runs one thread at a time per process). The parent opens the catalogue once before
+forking (so a missing or stale index is reported or rebuilt once, not by every worker at the
+same time) and loads jieba's dictionary, which the workers then share copy-on-write; each
+worker opens its own SQLite connection and index searcher after the fork. The parent restarts
+a worker that dies and stops them all on SIGTERM or Ctrl-C.
+"""
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import socket
+import sys
+import time
 
-THREADS = 8
+#: Request threads per process (``CATALOGUE_SERVE_THREADS`` overrides; see BENCHMARKS.md).
+THREADS = int(os.environ.get("CATALOGUE_SERVE_THREADS") or 8)
+#: A bound on --workers: each worker holds its own catalogue and cache (~210-270 MB on the demo
+#: catalogue, BENCHMARKS.md; more on the real one), and the museum's machines have 2 cores.
+MAX_WORKERS = 16
 log = logging.getLogger("catalogue.web")
 
 
-def make_server(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, threads: int = THREADS):
+def make_server(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, threads: int = THREADS,
+                sock: socket.socket | None = None):
     """A waitress server for the catalogue under ``home``, bound but not yet running (port 0: any free port).
 
     Opens the catalogue (and its index) first, so a missing catalogue is reported at once
-    (CatalogueMissing) rather than on the first request.
+    (CatalogueMissing) rather than on the first request. ``sock``: an already listening socket
+    to serve on instead of binding ``host:port`` (the pre-forked workers share one).
     """
     from waitress.server import create_server
 
@@ -21,14 +41,103 @@ def make_server(home: str | os.PathLike | None, host: str = "127.0.0.1", port: i
     app = create_app({"CATALOGUE_HOME": str(home)} if home else None)
     with app.app_context():
         get_catalogue()
+    if sock is not None:
+        return create_server(app, sockets=[sock], threads=threads, ident="catalogue")
     return create_server(app, host=host, port=port, threads=threads, ident="catalogue")
 
 
-def serve(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000) -> None:
-    """Serve the catalogue under ``home`` on http://host:port until stopped: serve('instance', '127.0.0.1', 5000)."""
-    server = make_server(home, host, port)
-    log.info("serving the catalogue on http://%s:%s", host, server.effective_port)
+def serve(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, workers: int = 1) -> None:
+    """Serve the catalogue under ``home`` on http://host:port until stopped: serve('instance', '127.0.0.1', 5000, 2)."""
+    if workers <= 1 or not hasattr(os, "fork"):
+        server = make_server(home, host, port)
+        log.info("serving the catalogue on http://%s:%s", host, server.effective_port)
+        try:
+            server.run()
+        finally:
+            server.close()
+        return
+    serve_workers(home, host, port, min(workers, MAX_WORKERS))
+
+
+def open_listen_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port ('127.0.0.1', 5000), non-blocking as waitress wants it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def prepare_catalogue(home: str | os.PathLike | None) -> None:
+    """Open the catalogue and its index once in the parent (rebuilding a stale index here),
+    load jieba's dictionary for the workers to share, and close every file again."""
+    from index.analyzers import load_jieba
+
+    from catalogue.service import Catalogue
+
+    with Catalogue(home) as cat:
+        cat.index.close()
+    load_jieba()
+
+
+def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers: int) -> None:
+    """Pre-fork ``workers`` waitress processes on one socket and look after them until stopped."""
+    prepare_catalogue(home)
+    sock = open_listen_socket(host, port)
+    log.info("serving the catalogue on http://%s:%s with %d workers", host, sock.getsockname()[1], workers)
+    children: dict[int, int] = {}
+    stopping = False
+
+    def stop(signum, _frame):
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    old_handlers = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.run()
+        for slot in range(workers):
+            children[start_worker(home, sock, slot)] = slot
+        while children:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:  # pragma: no cover - Python retries wait() itself (PEP 475)
+                continue
+            slot = children.pop(pid, None)
+            if slot is None or stopping:
+                continue
+            log.warning("worker %d (pid %d) stopped with status %d; starting another", slot, pid, status)
+            time.sleep(0.5)  # a worker that dies at once must not spin the machine
+            children[start_worker(home, sock, slot)] = slot
     finally:
-        server.close()
+        for s, handler in old_handlers.items():
+            signal.signal(s, handler)
+        stop(signal.SIGTERM, None)
+        sock.close()
+
+
+def start_worker(home: str | os.PathLike | None, sock: socket.socket, slot: int) -> int:
+    """Fork one worker serving on ``sock``; answer its pid (the child never returns)."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        server = make_server(home, sock=sock)
+        server.run()
+    except BaseException:  # the parent logs the exit and starts another worker
+        log.exception("worker %d failed", slot)
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

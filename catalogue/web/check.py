@@ -1,0 +1,178 @@
+"""The reference checker in the browser: ``/check`` (issue 6).
+
+GET shows the form (paste text, or upload a .docx, .html, .md or .txt). POST, with the
+session's CSRF token, checks the pasted text and the document (pasted text first) and shows
+every reference found with its verdict, the edition in force, and the corrected list to copy.
+``POST /check.json`` (or ``Accept: application/json``) answers the DESIGN.md ``check-refs``
+contract ``{"references": [...]}`` plus ``"corrected"``; ``GET /check.json`` answers an empty
+result and the CSRF token a script needs to post. Works without JavaScript.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from catalogue.refcheck import VERDICTS, check_text, corrected_list
+from ingest.documents import KINDS, DocumentError, extract_text
+
+from . import get_catalogue
+from .render import add_twin_rules, wants_json
+from .security import csrf_token
+
+bp = Blueprint("check", __name__)
+
+#: The largest document the form accepts (the brief's 2 MiB).
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+#: Longest text checked, pasted and extracted together: a long standard is ~300,000 characters.
+MAX_TEXT_CHARS = 500_000
+#: Room for the pasted text (up to 4 bytes a character in UTF-8) and the multipart framing.
+FORM_OVERHEAD = 4 * MAX_TEXT_CHARS + 64 * 1024
+#: Characters shown either side of a reference, so a reader sees where it was found.
+CONTEXT_CHARS = 24
+ENDPOINTS = ("check.show_check", "check.show_check_json")
+
+VERDICT_LABELS = {
+    "current": _l("Current"),
+    "superseded": _l("Superseded"),
+    "withdrawn": _l("Withdrawn"),
+    "upcoming": _l("Not yet in force"),
+    "unknown": _l("Not in the catalogue"),
+    "ambiguous": _l("Ambiguous"),
+}
+
+
+class CheckRefused(Exception):
+    """The input cannot be checked; carries the sentence and the HTTP status (400 or 413)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def verdict_label(verdict: str) -> str:
+    """A verdict in words, in the interface language: 'superseded' -> 'Superseded' / '已被代替'."""
+    return str(VERDICT_LABELS.get(verdict, verdict))
+
+
+def sentence(text: str) -> str:
+    """End a message with a full stop: DocumentError messages come without one."""
+    text = text.strip()
+    return text if text.endswith((".", "。", "!", "?")) else text + "."
+
+
+def set_upload_limits():
+    """Raise the body limits for the checker only, and refuse an over-large upload by its header.
+
+    Runs before the CSRF check (which reads the form, and so the body): without it the app-wide
+    1 MiB cap would answer first, with a sentence that does not name the checker's limit.
+    """
+    if request.endpoint not in ENDPOINTS or request.method != "POST":
+        return None
+    limit = MAX_UPLOAD_BYTES + FORM_OVERHEAD
+    request.max_content_length = limit
+    request.max_form_memory_size = FORM_OVERHEAD
+    if request.content_length is not None and request.content_length > limit:
+        return refusal(too_large_message(), 413)
+    return None
+
+
+def too_large_message() -> str:
+    """The sentence for an upload over the limit, naming the limit."""
+    return _("The document is larger than %(mib)s MiB, the most the checker reads; check it in parts.",
+             mib=MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+def read_input() -> tuple[str, str, str]:
+    """(pasted text, document name, text to check) from the posted form; refuses what cannot be read."""
+    pasted = request.form.get("text", "")
+    upload = request.files.get("document")
+    name = ""
+    parts = [pasted] if pasted.strip() else []
+    if upload is not None and upload.filename:
+        name = upload.filename
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise CheckRefused(too_large_message(), 413)
+        if not data:
+            raise CheckRefused(_("The file '%(name)s' is empty.", name=name))
+        try:
+            parts.append(extract_text(name, data))
+        except DocumentError as error:
+            raise CheckRefused(sentence(str(error))) from None
+    if not parts:
+        raise CheckRefused(_("Paste some text or choose a document to check."))
+    text = "\n\n".join(parts)
+    if len(text) > MAX_TEXT_CHARS:
+        raise CheckRefused(_("The text is %(count)s characters long; the checker reads up to %(limit)s characters.",
+                             count=f"{len(text):,}", limit=f"{MAX_TEXT_CHARS:,}"), 413)
+    return pasted, name, text
+
+
+def build_result(text: str) -> dict:
+    """Every reference in ``text`` with its verdict, as the JSON contract plus links for the page."""
+    refs = check_text(get_catalogue().store, text)
+    references = []
+    for ref in refs:
+        item = ref.to_json()
+        # Additions to the contract's fields: where to read the edition in force, and the
+        # standards an ambiguous undated reference may mean.
+        item["current_url"] = url_for("standards.show_standard", key=ref.current_key) if ref.current_key else None
+        item["candidates"] = [{"key": key, "url": url_for("standards.show_standard", key=key)} for key in ref.candidates]
+        item["before"] = text[max(0, ref.start - CONTEXT_CHARS):ref.start]
+        item["after"] = text[ref.end:ref.end + CONTEXT_CHARS]
+        references.append(item)
+    counts = {verdict: 0 for verdict in VERDICTS}
+    for ref in refs:
+        counts[ref.verdict] += 1
+    return {"references": references, "corrected": corrected_list(refs), "counts": counts}
+
+
+def page_data(pasted: str = "", name: str = "", result: dict | None = None, error: str = "") -> dict:
+    """The dict both faces of the page render from."""
+    data = {"references": [], "corrected": [], "counts": {}, "checked": False}
+    if result is not None:
+        data.update(result, checked=True)
+    data.update(text=pasted, document=name, limits={"upload_bytes": MAX_UPLOAD_BYTES, "text_chars": MAX_TEXT_CHARS},
+                kinds=list(KINDS))
+    if error:
+        data["error"] = error
+    return data
+
+
+def refusal(message: str, status: int):
+    """The form again with the sentence (HTML), or the error object of the JSON contract."""
+    if wants_json():
+        response = jsonify({"ok": False, "error": message, "status": status})
+        response.status_code = status
+        return response
+    pasted = request.form.get("text", "") if status != 413 else ""
+    return render_template("check.html", **page_data(pasted, error=message), data={}), status
+
+
+def show_check():
+    """``/check``: the empty form (GET), or the checked references (POST)."""
+    if request.method == "GET":
+        data = page_data()
+        if wants_json():
+            data["csrf_token"] = csrf_token()
+            return jsonify(data)
+        return render_template("check.html", **data, data=data)
+    try:
+        pasted, name, text = read_input()
+    except CheckRefused as refused:
+        return refusal(str(refused), refused.status)
+    data = page_data(pasted, name, build_result(text))
+    if wants_json():
+        # The caller has the text it sent; echoing up to 500,000 characters back helps nobody.
+        return jsonify({k: v for k, v in data.items() if k != "text"})
+    return render_template("check.html", **data, data=data)
+
+
+def init_app(app: Flask) -> None:
+    """Put the checker's body limits ahead of every other request hook (the CSRF check reads the body)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, set_upload_limits)
+
+
+bp.add_app_template_filter(verdict_label, "verdict_label")
+add_twin_rules(bp, "/check", show_check, methods=["GET", "POST"])
