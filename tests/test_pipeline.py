@@ -136,6 +136,7 @@ def test_kill_9_mid_file_leaves_the_previous_catalogue(home, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     rest = proc.stderr.read()
+    proc.stderr.close()
     assert "records in" not in rest, "the file finished before the kill: make the input bigger"
     con = sqlite3.connect(home / "catalogue.sqlite3")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
