@@ -7,6 +7,8 @@ query without a word: NOTES.md); every query object is built here from analysed 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass, field
 
@@ -356,6 +358,7 @@ def suggest_spelling(und: Understood, searcher, original: str) -> str | None:
     return suggestion if changed else None
 
 
+@lru_cache(maxsize=65536)
 def highlight_keys(word: str) -> tuple[str, str]:
     """The forms a title word is compared in: ('valves' -> 'valves', 'valv')."""
     lowered = word.lower().translate(accent_map)
