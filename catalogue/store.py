@@ -149,7 +149,10 @@ class Store:
             yield self
         except BaseException:
             self._in_tx = False
-            self.db.execute("ROLLBACK")
+            # SQLite has already rolled back by itself after some errors (a full disk:
+            # SQLITE_FULL), and a second ROLLBACK would hide the real error behind its own.
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         self._in_tx = False
         self.db.execute("COMMIT")

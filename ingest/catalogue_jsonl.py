@@ -15,6 +15,9 @@ from catalogue.records import ClassNode, Committee, Holding, Problem, Reading, R
 
 FORMAT = "catalogue-jsonl"
 DESCRIPTION = "the catalogue's own JSON lines (export --format jsonl, the demo catalogue)"
+#: Streams line by line, each line at most MAX_LINE_BYTES: an export of any size reads back.
+SELF_LIMITED = True
+MAX_LINE_BYTES = 4 * 1024 * 1024
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -35,7 +38,11 @@ def read(path) -> Iterator[Reading]:
 
 def read_catalogue_jsonl(fp: BinaryIO, name: str) -> Iterator[Reading]:
     """Read lines like '{"designation": "ISO 5208:2015", "status": "current", "dates": {...}, ...}'."""
-    for lineno, raw in enumerate(fp, 1):
+    for lineno, raw in enumerate(iter_lines(fp), 1):
+        if raw is None:
+            yield Reading(problem=Problem(name, lineno, None, f"the line is longer than {MAX_LINE_BYTES // 1048576} MB, "
+                                          "more than any record needs; it was skipped unread."))
+            continue
         if lineno == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         if not raw.strip():
@@ -57,6 +64,23 @@ def read_catalogue_jsonl(fp: BinaryIO, name: str) -> Iterator[Reading]:
             field = exc.args[0] if isinstance(exc, KeyError) else None
             reason = f"missing field '{field}'" if field else str(exc)
             yield Reading(problem=Problem(name, lineno, field, reason))
+
+
+def iter_lines(fp: BinaryIO) -> Iterator[bytes | None]:
+    """Each line's bytes, or None for a line over MAX_LINE_BYTES (skipped in bounded chunks).
+
+    Iterating a file object would build a 200 MB bytes object for a 200 MB line.
+    """
+    while True:
+        raw = fp.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield raw
+            continue
+        while raw and not raw.endswith(b"\n"):
+            raw = fp.readline(1024 * 1024)
+        yield None
 
 
 def _item(data: dict):

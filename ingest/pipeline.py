@@ -19,12 +19,14 @@ from typing import Callable, Iterable
 from catalogue.designation import DesignationError, parse_designation, try_parse
 from catalogue.errors import CatalogueError, StoreError, UsageError
 from catalogue.i18n import choose_language, gettext
-from catalogue.records import STATUSES, ClassNode, Committee, Problem, Standard
+from catalogue.records import STATUSES, ClassNode, Committee, Problem, Reading, Standard
 from catalogue.store import Store, now_iso
 
 from .detect import detect_format
 from .progress import NoProgress, Progress
 
+#: The biggest single file a whole-file reader is given (the largest real source file is 16 MB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SLUG = re.compile(r"[^a-z0-9.]+")
 
@@ -198,20 +200,38 @@ def ingest_paths(
             on_commit(set(report.changed_keys))
     else:
         for path, module in modules:
-            before = set(report.changed_keys)
             if dry_run:
                 _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
                 continue
             with _landing(store, str(path)):
-                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
+                fresh = _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
             if on_commit:
-                fresh = report.changed_keys - before
+                # This file's own keys, even those an earlier file of the run already named (as a
+                # relation target not yet catalogued, say): otherwise a record added by a later
+                # file never reaches the index (GB/T 5606.1-1996 in the real samr pages).
                 if fresh:
                     t0 = time.monotonic()
                     on_commit(fresh)
                     report.timings["index"] = report.timings.get("index", 0.0) + time.monotonic() - t0
     report.seconds = time.monotonic() - started
     return report
+
+
+def oversize_reason(path: Path, module) -> str | None:
+    """Why a file is too big for its reader, or None: 'the file is 200 MB; ...'.
+
+    Most readers hold a whole file in memory (and BeautifulSoup or lxml several times over: a
+    200 MB page peaked at 1 GB), so a file over MAX_FILE_BYTES is refused before it is opened.
+    Readers that bound themselves (line by line, member by member, or with their own cap) say
+    so with ``SELF_LIMITED = True``.
+    """
+    if getattr(module, "SELF_LIMITED", False) or not path.is_file():
+        return None
+    size = path.stat().st_size
+    if size <= MAX_FILE_BYTES:
+        return None
+    return (f"the file is {size / 1048576:,.0f} MB; the {module.FORMAT} reader reads at most "
+            f"{MAX_FILE_BYTES // 1048576} MB from one file: split it into smaller files.")
 
 
 @contextmanager
@@ -229,7 +249,9 @@ def _landing(store: Store, what: str):
         raise StoreError(f"{reason}; nothing of {what} was written.") from exc
 
 
-def _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding) -> None:
+def _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding) -> set[str]:
+    """Read one file and merge its records (inside the caller's transaction); answers the keys
+    it wrote, with the other editions of their works, for the index update."""
     name = str(path)
     source = f"{source_prefix}{module.FORMAT}:{path.name}"
     at = now_iso()
@@ -241,7 +263,11 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     seen: dict[str, int] = {}
     t_read = t_store = 0.0
     t0 = time.monotonic()
-    readings = module.read(path, encoding=encoding) if encoding else module.read(path)
+    oversize = oversize_reason(path, module)
+    if oversize:
+        readings = iter([Reading(problem=Problem(name, None, None, oversize))])
+    else:
+        readings = module.read(path, encoding=encoding) if encoding else module.read(path)
     for reading in readings:
         t1 = time.monotonic()
         t_read += t1 - t0
@@ -299,12 +325,14 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     report.added += fr.added
     report.updated += fr.updated
     report.unchanged += fr.unchanged
-    report.changed_keys |= {k for k in keys if k}
+    written = {k for k in keys if k}
+    report.changed_keys |= written
     lang = choose_language()
     other = gettext(", {n} other items (trees, committees, systems, schemes)", lang, n=fr.other) if fr.other else ""
     counts = gettext("added {added}, updated {updated}, unchanged {unchanged}, rejected {rejected}", lang,
                      added=fr.added, updated=fr.updated, unchanged=fr.unchanged, rejected=fr.rejected)
     progress.done(f"({counts}{other})")
+    return written
 
 
 def _reject(report: IngestReport, fr: FileReport, problem: Problem, strict: bool) -> None:

@@ -64,6 +64,8 @@ from catalogue.records import Problem, Reading, Standard
 
 FORMAT = "relaton-yaml"
 DESCRIPTION = "Relaton YAML (ISO, IEC ... bibliographic records): a file, a folder, or a .tar.xz/.tar.gz/.zip archive"
+#: Bounds itself: one file or archive member at most MAX_MEMBER_BYTES, archives streamed.
+SELF_LIMITED = True
 
 #: A member this big is not a bibliographic record (the largest real one is about 30 kB).
 MAX_MEMBER_BYTES = 5 * 1024 * 1024

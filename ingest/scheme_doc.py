@@ -19,6 +19,8 @@ from .documents import MAX_BYTES, DocumentError, extract_text, first_heading
 
 FORMAT = "scheme-doc"
 DESCRIPTION = "benchmarking scheme documents (.docx, .md, .txt; .html by name) read for their references"
+#: Bounds itself: documents over documents.MAX_BYTES are refused unread.
+SELF_LIMITED = True
 
 
 def sniff(head: bytes, name: str) -> bool:

@@ -31,6 +31,8 @@ from catalogue.records import Holding, Problem, Reading, Standard
 
 FORMAT = "sheet"
 DESCRIPTION = "Librarians' spreadsheets, CSV or XLSX, one row a standard (Chinese or English headings)"
+#: Bounds itself: CSV and unpacked XLSX at most MAX_UNPACKED, zip bombs refused unopened.
+SELF_LIMITED = True
 
 #: Record field -> accepted headings (already normalised: NFKC, case-folded, single spaces).
 #: The first two of each are the ones named in messages: the Chinese and the English heading.
