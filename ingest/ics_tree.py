@@ -20,7 +20,7 @@ from typing import BinaryIO, Iterator
 from lxml import etree
 
 from catalogue.records import ClassNode, Problem, Reading
-from ingest.iso_opendata import decode_text, iter_csv_records
+from ingest.iso_opendata import decode_text, iter_csv_records, read_path
 
 FORMAT = "iso-ics"
 DESCRIPTION = "ISO Open Data ICS classification (ICS.csv or ICS-simple.xml)"
@@ -45,16 +45,7 @@ def sniff(head: bytes, name: str) -> bool:
 def read(path) -> Iterator[Reading]:
     """Read ICS.csv or ICS-simple.xml by path."""
     path = Path(path)
-    try:
-        fp = open(path, "rb")
-    except OSError as exc:
-        yield Reading(problem=Problem(str(path), None, None, f"cannot open the file ({exc.strerror})."))
-        return
-    with fp:
-        if path.suffix.lower() == ".xml":
-            yield from read_ics_xml(fp, str(path))
-        else:
-            yield from read_ics_csv(fp, str(path))
+    yield from read_path(path, read_ics_xml if path.suffix.lower() == ".xml" else read_ics_csv)
 
 
 def read_ics_csv(fp: BinaryIO, name: str) -> Iterator[Reading]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from catalogue.records import Committee, Problem, Reading
-from ingest.iso_opendata import decode_text, html_to_text, iter_csv_records, iter_json_objects
+from ingest.iso_opendata import decode_text, html_to_text, iter_csv_records, iter_json_objects, read_path
 
 FORMAT = "iso-committees"
 DESCRIPTION = "ISO Open Data technical committees (iso_technical_committees .jsonl or .csv)"
@@ -35,16 +35,8 @@ def sniff(head: bytes, name: str) -> bool:
 def read(path) -> Iterator[Reading]:
     """Read the committees file (.jsonl, .json or .csv) by path."""
     path = Path(path)
-    try:
-        fp = open(path, "rb")
-    except OSError as exc:
-        yield Reading(problem=Problem(str(path), None, None, f"cannot open the file ({exc.strerror})."))
-        return
-    with fp:
-        if path.suffix.lower() == ".csv":
-            yield from read_iso_committees_csv(fp, str(path))
-        else:
-            yield from read_iso_committees(fp, str(path))
+    csv_file = path.suffix.lower() == ".csv"
+    yield from read_path(path, read_iso_committees_csv if csv_file else read_iso_committees)
 
 
 def read_iso_committees(fp: BinaryIO, name: str) -> Iterator[Reading]:

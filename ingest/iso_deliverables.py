@@ -20,11 +20,10 @@ One object per deliverable: ``{"id": 62085, "reference": "ISO 9001:2015", "deliv
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from catalogue.records import Problem, Reading, Standard
-from ingest.iso_opendata import decode_text, html_to_text, iter_json_objects
+from ingest.iso_opendata import decode_text, html_to_text, iter_json_objects, read_path
 from ingest.relaton_yaml import iso_stage_status
 
 FORMAT = "iso-deliverables"
@@ -54,14 +53,7 @@ def sniff(head: bytes, name: str) -> bool:
 
 def read(path) -> Iterator[Reading]:
     """Read a deliverables .json or .jsonl file by path."""
-    path = Path(path)
-    try:
-        fp = open(path, "rb")
-    except OSError as exc:
-        yield Reading(problem=Problem(str(path), None, None, f"cannot open the file ({exc.strerror})."))
-        return
-    with fp:
-        yield from read_iso_deliverables(fp, str(path))
+    yield from read_path(path, read_iso_deliverables)
 
 
 def read_iso_deliverables(fp: BinaryIO, name: str) -> Iterator[Reading]:
