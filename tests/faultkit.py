@@ -259,8 +259,10 @@ def _child_ingest_logged(home: str, log_path: str, queries: list[str], files: li
     return 0
 
 
-def _child_search_loop(home: str, out_path: str, stop_path: str, queries: list[str], who: str) -> int:
-    """Search the probe queries in a loop until ``stop_path`` exists; one JSON line per answer."""
+def _child_search_loop(home: str, out_path: str, stop_path: str, queries: list[str], who: str,
+                       pause: float = 0.005) -> int:
+    """Search the probe queries in a loop until ``stop_path`` exists, ``pause`` seconds apart;
+    one JSON line per answer."""
     from catalogue.service import Catalogue
 
     with Catalogue(home) as cat, open(out_path, "w", encoding="utf-8") as out:
@@ -273,7 +275,7 @@ def _child_search_loop(home: str, out_path: str, stop_path: str, queries: list[s
                 except Exception as exc:  # the test counts every error; none may happen
                     obs = Observation(who, q, error=f"{type(exc).__name__}: {exc}")
                 out.write(json.dumps(obs.__dict__) + "\n")
-                time.sleep(0.005)  # leave the ingest a share of the cores
+                time.sleep(pause)  # leave the ingest a share of the cores
         out.flush()
     return 0
 
@@ -299,8 +301,9 @@ if __name__ == "__main__":
         home_arg, log_arg, queries_arg, *file_args = rest
         sys.exit(_child_ingest_logged(home_arg, log_arg, json.loads(queries_arg), file_args))
     if mode == "search-loop":
-        home_arg, out_arg, stop_arg, queries_arg, who_arg = rest
-        sys.exit(_child_search_loop(home_arg, out_arg, stop_arg, json.loads(queries_arg), who_arg))
+        home_arg, out_arg, stop_arg, queries_arg, who_arg, pause_arg = rest
+        sys.exit(_child_search_loop(home_arg, out_arg, stop_arg, json.loads(queries_arg), who_arg,
+                                    float(pause_arg)))
     if mode == "kill-before-index":
         home_arg, *file_args = rest
         sys.exit(_child_kill_before_index(home_arg, file_args))
