@@ -240,7 +240,7 @@ def _child_ingest_logged(home: str, log_path: str, queries: list[str], files: li
     with Catalogue(home) as cat, open(log_path, "a", encoding="utf-8") as log:
         def write_state(label: str) -> None:
             log.write(json.dumps({"after": label, "totals": search_totals(cat, queries),
-                                  "records": cat.store.count()}) + "\n")
+                                  "records": cat.store.count(), "indexed": cat.index.count()}) + "\n")
             log.flush()
 
         write_state("start")

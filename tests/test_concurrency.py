@@ -17,7 +17,8 @@ import pytest
 from catalogue.demo import demo_files
 from catalogue.service import Catalogue
 from conftest import FIXTURES, ROOT, shared_file
-from faultkit import Observation, child_env, integrity, run_cli, slice_relaton_archive, split_jsonl, store_keys
+from faultkit import (Observation, child_env, integrity, raw_index_state, run_cli, slice_relaton_archive, split_jsonl,
+                      store_keys)
 
 pytestmark = pytest.mark.slow
 
@@ -100,6 +101,9 @@ def search_while_ingesting(home: Path, files: list[Path], queries: list[str], wo
     entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     states = [e for e in entries if "totals" in e]
     assert entries[-1].get("done") is True
+    # Every commit reached the index (checked before any Catalogue opens, which would repair it).
+    assert [(e["after"], e["indexed"]) for e in states] == [(e["after"], e["records"]) for e in states]
+    assert raw_index_state(home) == (True, len(store_keys(home)))
     return states, observations, {"ingest_seconds": round(ingest_seconds, 1)}
 
 
