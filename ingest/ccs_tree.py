@@ -78,13 +78,14 @@ def read(path) -> Iterator[Reading]:
                 members.append((level, member))
         for _, member in sorted(members):
             with open(member, "rb") as fp:
-                for reading in read_ccs_tree(fp, member.name):
+                # Problems name the folder as given plus '!member', like archive members.
+                for reading in read_ccs_tree(fp, f"{path}!{member.name}"):
                     if reading.ok:
                         reading.source = member.name
                     yield reading
         return
     with open(path, "rb") as fp:
-        yield from read_ccs_tree(fp, path.name)
+        yield from read_ccs_tree(fp, str(path))
 
 
 def read_ccs_tree(fp: BinaryIO, name: str) -> Iterator[Reading]:

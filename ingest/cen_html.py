@@ -66,7 +66,7 @@ def read(path) -> Iterator[Reading]:
     """Read one CEN page by path."""
     path = Path(path)
     with open(path, "rb") as fp:
-        yield from read_cen_html(fp, path.name)
+        yield from read_cen_html(fp, str(path))
 
 
 def read_cen_html(fp: BinaryIO, name: str) -> Iterator[Reading]:

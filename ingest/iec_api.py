@@ -65,7 +65,7 @@ def read(path) -> Iterator[Reading]:
     """Read one IEC API JSON-lines file by path."""
     path = Path(path)
     with open(path, "rb") as fp:
-        yield from read_iec_api(fp, path.name)
+        yield from read_iec_api(fp, str(path))
 
 
 def read_iec_api(fp: BinaryIO, name: str) -> Iterator[Reading]:

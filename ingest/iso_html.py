@@ -87,7 +87,7 @@ def read(path) -> Iterator[Reading]:
     """Read one iso.org page by path."""
     path = Path(path)
     with open(path, "rb") as fp:
-        yield from read_iso_html(fp, path.name)
+        yield from read_iso_html(fp, str(path))
 
 
 def read_iso_html(fp: BinaryIO, name: str) -> Iterator[Reading]:

@@ -260,7 +260,7 @@ def read(path) -> Iterator[Reading]:
     """Read one openstd page by path."""
     path = Path(path)
     with open(path, "rb") as fp:
-        yield from read_openstd_html(fp, path.name)
+        yield from read_openstd_html(fp, str(path))
 
 
 def read_openstd_html(fp: BinaryIO, name: str) -> Iterator[Reading]:

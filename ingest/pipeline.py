@@ -277,6 +277,7 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
             t0 = time.monotonic()
             continue
         item = reading.item
+        # Named like the readers' own problems (docs/ingest.md): the path as given, '!member' inside.
         where = f"{name}!{reading.source}" if reading.source else name
         if isinstance(item, Standard):
             problem = complete_record(item)

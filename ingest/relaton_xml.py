@@ -88,13 +88,14 @@ def read(path) -> Iterator[Reading]:
     if path.is_dir():
         for member in sorted(path.glob("*.xml")):
             with open(member, "rb") as fp:
-                for reading in read_relaton_xml(fp, member.name):
+                # Problems name the folder as given plus '!member', like archive members.
+                for reading in read_relaton_xml(fp, f"{path}!{member.name}"):
                     if reading.ok:
                         reading.source = member.name
                     yield reading
         return
     with open(path, "rb") as fp:
-        yield from read_relaton_xml(fp, path.name)
+        yield from read_relaton_xml(fp, str(path))
 
 
 def read_relaton_xml(fp: BinaryIO, name: str) -> Iterator[Reading]:

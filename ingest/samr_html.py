@@ -59,7 +59,7 @@ def read(path) -> Iterator[Reading]:
     """Read one std.samr / ttbz page by path."""
     path = Path(path)
     with open(path, "rb") as fp:
-        yield from read_samr_html(fp, path.name)
+        yield from read_samr_html(fp, str(path))
 
 
 def read_samr_html(fp: BinaryIO, name: str) -> Iterator[Reading]:

@@ -121,7 +121,7 @@ def read(path, encoding: str | None = None) -> Iterator[Reading]:
     """Read a .csv/.tsv/.txt or .xlsx spreadsheet by path; ``encoding`` overrides the CSV guess."""
     path = Path(path)
     with open(path, "rb") as fp:
-        yield from read_sheet(fp, path.name, encoding)
+        yield from read_sheet(fp, str(path), encoding)
 
 
 def read_sheet(fp: BinaryIO, name: str, encoding: str | None = None) -> Iterator[Reading]:

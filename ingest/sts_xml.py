@@ -99,7 +99,7 @@ def read(path) -> Iterator[Reading]:
     """Read one STS XML file by path."""
     path = Path(path)
     with open(path, "rb") as fp:
-        yield from read_sts_xml(fp, path.name)
+        yield from read_sts_xml(fp, str(path))
 
 
 def read_sts_xml(fp: BinaryIO, name: str) -> Iterator[Reading]:

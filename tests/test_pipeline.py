@@ -52,7 +52,7 @@ def test_bad_input_is_one_clear_problem_and_changes_nothing(home, name, reason):
     assert code == 1 if report["problems"][0]["line"] is not None or name not in ("notes.dat", "junk.html", "empty.yaml") else code in (1, 2)
     assert report["rejected"] == 1 and report["added"] == 0
     problem = report["problems"][0]
-    assert problem["file"].endswith(name) and problem["reason"].startswith(reason)
+    assert problem["file"] == str(BAD / name) and problem["reason"].startswith(reason)
     after = sqlite3.connect(home / "catalogue.sqlite3").execute("SELECT COUNT(*) FROM standards").fetchone()[0]
     assert after == before
 
@@ -160,6 +160,8 @@ def test_every_other_real_file_ingests_with_only_explained_rejects(tmp_path):
     assert len(files) == 96
     code, report, _ = ingest_json(tmp_path / "h", *files)
     assert code == 1
+    # Every problem names a file by the path it was given on the command line.
+    assert {p["file"] for p in report["problems"]} <= {str(f) for f in files}
     rejected = sorted((Path(p["file"]).name, p["line"], p["field"]) for p in report["problems"])
     assert rejected == sorted([
         ("gbt_5606_2004_all_parts.xml", 1, "designation"),      # a series ("all parts"), not an edition

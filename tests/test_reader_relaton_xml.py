@@ -15,16 +15,19 @@ FIXTURE_FILES = sorted(p for p in FIXTURE_DIR.iterdir() if p.suffix == ".xml")
 
 @pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=[p.name for p in FIXTURE_FILES])
 def test_fixture_table(fixture: Path):
-    check_expected(list(relaton_xml.read(fixture)), fixture)
+    # Read by the bare name, so the table is the same on every machine.
+    with open(fixture, "rb") as fp:
+        check_expected(list(relaton_xml.read_relaton_xml(fp, fixture.name)), fixture)
 
 
 def test_collection_keeps_good_records_and_names_bad_ones():
-    readings = list(relaton_xml.read(FIXTURE_DIR / "collection.xml"))
+    path = FIXTURE_DIR / "collection.xml"
+    readings = list(relaton_xml.read(path))
     assert [r.item.designation for r in readings if r.ok] == ["JB/T 13368-2018", "T/GZAEPI 001—2018"]
     assert [str(r.problem) for r in readings if not r.ok] == [
-        "collection.xml:37: gbtype: The mandate 'mandatory' means a GB designation, but the record is GB/T 5606.1-2004.",
-        "collection.xml:44: published: '2006-02-30x' is not a date (expected YYYY-MM-DD).",
-        "collection.xml:50: status: Unknown stage 'dormant' for GB/T 1.1-2009.",
+        f"{path}:37: gbtype: The mandate 'mandatory' means a GB designation, but the record is GB/T 5606.1-2004.",
+        f"{path}:44: published: '2006-02-30x' is not a date (expected YYYY-MM-DD).",
+        f"{path}:50: status: Unknown stage 'dormant' for GB/T 1.1-2009.",
     ]
 
 

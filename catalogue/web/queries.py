@@ -1,13 +1,13 @@
-"""Read-only questions the pages ask of the store that ``Store`` does not answer yet.
+"""Read-only questions the pages ask, answered by ``Store`` methods and cached for the web.
 
-Counts per classification node, per pillar industry, and recent changes with their times.
-They read the store's tables directly (schema 001); each would sit well in ``store.py``
-later (a change request in the web report). Results that scan every record are cached per
-catalogue version (record count and latest update), so pages stay fast on 94,000 records.
+Counts per classification node (every level of the ICS/CCS tree), per pillar industry and per
+committee, recent changes, and brief records for relation lists. All SQL lives in
+``catalogue/store.py`` (DESIGN.md); this module adds what only pages need: counting up the
+classification trees, the museum's pillar industries, and a cache per catalogue version
+(records, latest update, change log, tree size), so pages stay fast on 94,000 records.
 """
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from typing import Callable
@@ -29,11 +29,9 @@ _cache_lock = threading.Lock()
 
 
 def catalogue_version(store: Store) -> tuple:
-    """(record count, latest update, change-log length): changes whenever anything is written."""
-    row = store.db.execute("SELECT COUNT(*), MAX(updated_at) FROM standards").fetchone()
-    seq = store.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
-    classes = store.db.execute("SELECT COUNT(*) FROM classifications").fetchone()[0]
-    return (str(store.path), row[0], row[1], seq, classes)
+    """(catalogue file, record count, latest update, change-log length, tree nodes): changes
+    whenever anything is written."""
+    return (str(store.path), *store.read_version_stamp())
 
 
 def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
@@ -84,13 +82,13 @@ def class_counts(store: Store, scheme: str) -> dict[str, int]:
         parents = {n.code: n.parent for n in store.class_nodes(scheme)}
         counts: Counter = Counter()
         if scheme == "ics":
-            for (raw,) in store.db.execute("SELECT ics FROM standards WHERE ics != '[]'"):
+            for codes in store.list_record_ics():
                 nodes = set()
-                for code in json.loads(raw):
+                for code in codes:
                     nodes.update(ics_ancestors(code, parents))
                 counts.update(nodes)
         else:
-            for (code,) in store.db.execute("SELECT ccs FROM standards WHERE ccs != ''"):
+            for code in store.list_record_ccs():
                 counts.update(set(ccs_ancestors(code, parents)))
         return dict(counts)
 
@@ -115,8 +113,7 @@ def pillar_counts(store: Store) -> list[tuple[str, tuple[str, ...], int]]:
 
     def compute():
         counts: Counter = Counter()
-        for (raw,) in store.db.execute("SELECT ics FROM standards WHERE ics != '[]'"):
-            codes = json.loads(raw)
+        for codes in store.list_record_ics():
             for name, prefixes in PILLARS:
                 if any(c == p or c.startswith(p + ".") for c in codes for p in prefixes):
                     counts[name] += 1
@@ -127,23 +124,7 @@ def pillar_counts(store: Store) -> list[tuple[str, tuple[str, ...], int]]:
 
 def recent_rows(store: Store, limit: int = 20) -> list[dict]:
     """The most recently added or changed records, newest first, with their times."""
-    rows = store.db.execute(
-        "SELECT key, designation, titles, status, added_at, updated_at FROM standards "
-        "ORDER BY updated_at DESC, key LIMIT ?",
-        (limit,),
-    ).fetchall()
-    return [
-        {
-            "key": r["key"],
-            "designation": r["designation"],
-            "titles": json.loads(r["titles"]),
-            "status": r["status"] or "unknown",
-            "added_at": r["added_at"],
-            "updated_at": r["updated_at"],
-            "change": "added" if r["added_at"] == r["updated_at"] else "changed",
-        }
-        for r in rows
-    ]
+    return store.list_recently_updated(limit)
 
 
 def store_stats(store: Store) -> dict:
@@ -158,34 +139,14 @@ def publisher_counts(store: Store) -> list[tuple[str, int]]:
 
 def committee_counts(store: Store) -> dict[str, int]:
     """Records per committee reference ('ISO/TC 153' -> 12)."""
-
-    def compute() -> dict[str, int]:
-        rows = store.db.execute("SELECT committee, COUNT(*) FROM standards WHERE committee != '' GROUP BY committee")
-        return {r[0]: r[1] for r in rows}
-
-    return cached(store, "committees", compute)  # type: ignore[return-value]
+    return cached(store, "committees", store.count_by_committee)  # type: ignore[return-value]
 
 
 def brief_records(store: Store, keys: list[str]) -> dict[str, dict]:
     """Designation, status and titles for many keys in one query (relation lists, timelines)."""
-    wanted = sorted({k for k in keys if k})
-    out: dict[str, dict] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        rows = store.db.execute(
-            "SELECT key, work, designation, status, year, published, in_force, withdrawn, supplement, titles "
-            f"FROM standards WHERE key IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        )
-        for r in rows:
-            out[r["key"]] = {
-                "key": r["key"], "work": r["work"], "designation": r["designation"], "status": r["status"] or "unknown",
-                "year": r["year"], "published": r["published"], "in_force": r["in_force"],
-                "withdrawn": r["withdrawn"], "supplement": r["supplement"], "titles": json.loads(r["titles"]),
-            }
-    return out
+    return store.fetch_briefs(keys)
 
 
 def table_exists(store: Store, name: str) -> bool:
     """Whether the store has a table (later migrations add systems and schemes)."""
-    return store.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return store.has_table(name)

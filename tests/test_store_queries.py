@@ -1,0 +1,166 @@
+"""The store's answers to the web pages' questions (counts, recent changes, brief records), on a
+real SQLite file: the SQL that catalogue/web/queries.py used to run itself."""
+from __future__ import annotations
+
+import pytest
+
+from catalogue.records import ClassNode, Standard
+from catalogue.store import Store
+from catalogue.web import queries
+
+JAN, FEB, MAR, APR = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"
+
+
+def record(designation: str, key: str, **kw) -> Standard:
+    return Standard(designation=designation, key=key, work=key.rsplit("-", 1)[0], **kw)
+
+
+def valves_and_switchgear() -> list[tuple[Standard, str]]:
+    """Six real records (facts from the ISO and IEC archives and the GB cover pages), each with the
+    time it is merged: ICS, CCS and committees in some, not all."""
+    return [
+        (record("ISO 5208:2015", "iso-5208-2015", publisher="ISO", status="current", ics=["23.060.01"],
+                committee="ISO/TC 153", titles={"en": "Industrial valves — Pressure testing of metallic valves"},
+                year="2015", published="2015-06"), JAN),
+        (record("GB/T 13927-2022", "gb-t-13927-2022", publisher="GB", ics=["23.060.01"], ccs="J16",
+                committee="SAC/TC 188", titles={"zh": "工业阀门 压力试验"}, year="2022"), FEB),
+        (record("GB/T 12238-2008", "gb-t-12238-2008", publisher="GB", status="current", ics=["23.060.99"],
+                ccs="J16", committee="SAC/TC 188", titles={"zh": "法兰和对夹连接弹性密封蝶阀"}, year="2008",
+                in_force="2009-07-01"), FEB),
+        # As catalogued in 2016, when it was the edition in force (IEC 60947-2:2024 replaced it).
+        (record("IEC 60947-2:2016", "iec-60947-2-2016", publisher="IEC", status="current", ics=["29.130.20"],
+                titles={"en": "Low-voltage switchgear and controlgear — Part 2: Circuit-breakers"}, year="2016"), MAR),
+        (record("GB/T 1.1-2020", "gb-t-1.1-2020", publisher="GB", status="current", year="2020"), MAR),
+        (record("ISO 19240:2017", "iso-19240-2017", publisher="ISO", status="current", ics=["23.060.01", "23.060.50"],
+                committee="ISO/TC 153", year="2017", published="2017-05",
+                titles={"en": "Industrial valves — Lined metal quarter turn and check valves for chemical process "
+                              "and related industries"}), MAR),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "home", create=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def filled(store):
+    for rec, at in valves_and_switchgear():
+        with store.transaction():
+            store.merge(rec, "test:fixture", at=at)
+    # A second source changes one record later: it becomes the most recent, and "changed".
+    with store.transaction():
+        store.merge(record("IEC 60947-2:2016", "iec-60947-2-2016", status="replaced"), "test:later", at=APR)
+    with store.transaction():
+        store.put_class_node(ClassNode("ics", "23.060", "23", {"en": "Valves"}))
+        store.put_class_node(ClassNode("ics", "23.060.01", "23.060", {"en": "Valves in general"}))
+        store.put_class_node(ClassNode("ccs", "J16", "J10/19", {"zh": "阀门"}))
+    return store
+
+
+def test_version_stamp_of_an_empty_catalogue(store):
+    assert store.read_version_stamp() == (0, None, 0, 0)
+
+
+def test_version_stamp_moves_with_every_kind_of_write(filled):
+    # 6 records; the change log holds the 5 first statuses and IEC 60947-2:2016's change to replaced.
+    assert filled.read_version_stamp() == (6, APR, 6, 3)
+    with filled.transaction():
+        filled.put_class_node(ClassNode("ics", "23.060.10", "23.060", {"en": "Globe valves"}))
+    assert filled.read_version_stamp() == (6, APR, 6, 4)
+    with filled.transaction():
+        filled.merge(record("GB/T 13927-2022", "gb-t-13927-2022", status="current"), "test:x", at="2026-05-01T00:00:00Z")
+    assert filled.read_version_stamp() == (6, "2026-05-01T00:00:00Z", 7, 4)
+
+
+def test_list_record_ics_gives_one_list_per_record_with_codes(filled):
+    assert sorted(filled.list_record_ics()) == [["23.060.01"], ["23.060.01"], ["23.060.01", "23.060.50"],
+                                                ["23.060.99"], ["29.130.20"]]
+
+
+def test_list_record_ccs_gives_one_code_per_record_with_one(filled):
+    assert sorted(filled.list_record_ccs()) == ["J16", "J16"]
+
+
+def test_count_by_committee_leaves_out_records_without_one(filled):
+    assert filled.count_by_committee() == {"ISO/TC 153": 2, "SAC/TC 188": 2}
+
+
+def test_empty_catalogue_answers_empty(store):
+    assert (store.list_record_ics(), store.list_record_ccs(), store.count_by_committee()) == ([], [], {})
+    assert (store.list_recently_updated(), store.fetch_briefs(["iso-5208-2015"])) == ([], {})
+
+
+def test_list_recently_updated_newest_first_with_ties_by_key(filled):
+    assert filled.list_recently_updated(limit=4) == [
+        {"key": "iec-60947-2-2016", "designation": "IEC 60947-2:2016",
+         "titles": {"en": "Low-voltage switchgear and controlgear — Part 2: Circuit-breakers"},
+         "status": "replaced", "added_at": MAR, "updated_at": APR, "change": "changed"},
+        {"key": "gb-t-1.1-2020", "designation": "GB/T 1.1-2020", "titles": {}, "status": "current",
+         "added_at": MAR, "updated_at": MAR, "change": "added"},
+        {"key": "iso-19240-2017", "designation": "ISO 19240:2017",
+         "titles": {"en": "Industrial valves — Lined metal quarter turn and check valves for chemical process "
+                          "and related industries"},
+         "status": "current", "added_at": MAR, "updated_at": MAR, "change": "added"},
+        {"key": "gb-t-12238-2008", "designation": "GB/T 12238-2008", "titles": {"zh": "法兰和对夹连接弹性密封蝶阀"},
+         "status": "current", "added_at": FEB, "updated_at": FEB, "change": "added"},
+    ]
+    # The default is 20; a record without a status reads "unknown".
+    everything = filled.list_recently_updated()
+    assert len(everything) == 6
+    assert [(r["key"], r["status"]) for r in everything[-2:]] == [("gb-t-13927-2022", "unknown"),
+                                                                  ("iso-5208-2015", "current")]
+
+
+def test_fetch_briefs_by_key_leaves_out_unknown_and_empty_keys(filled):
+    briefs = filled.fetch_briefs(["gb-t-13927-2022", "iso-5208-2015", "iso-5208-2015", "", "iso-5208-1982"])
+    assert briefs == {
+        "gb-t-13927-2022": {"key": "gb-t-13927-2022", "work": "gb-t-13927", "designation": "GB/T 13927-2022",
+                            "status": "unknown", "year": "2022", "published": "", "in_force": "", "withdrawn": "",
+                            "supplement": "", "titles": {"zh": "工业阀门 压力试验"}},
+        "iso-5208-2015": {"key": "iso-5208-2015", "work": "iso-5208", "designation": "ISO 5208:2015",
+                          "status": "current", "year": "2015", "published": "2015-06", "in_force": "",
+                          "withdrawn": "", "supplement": "",
+                          "titles": {"en": "Industrial valves — Pressure testing of metallic valves"}},
+    }
+
+
+def test_fetch_briefs_past_one_query_of_500_keys(store):
+    with store.transaction():
+        for n in range(1, 1202):
+            store.merge(record(f"GB/T {n}-2020", f"gb-t-{n}-2020", status="current"), "t", at=JAN)
+    briefs = store.fetch_briefs(f"gb-t-{n}-2020" for n in range(0, 1300))
+    assert len(briefs) == 1201
+    assert briefs["gb-t-1201-2020"]["designation"] == "GB/T 1201-2020"
+
+
+def test_has_table_knows_tables_and_nothing_else(store):
+    assert [store.has_table(name) for name in ("standards", "systems", "schemes", "standards_work", "nope")] == [
+        True, True, True, False, False]
+
+
+# ------------------------------------------------------------- the web's cached counts over them
+
+def test_class_counts_count_each_record_once_per_tree_node(filled):
+    assert queries.class_counts(filled, "ics") == {
+        "23.060.01": 3, "23.060.50": 1, "23.060.99": 1, "23.060": 4, "23": 4,
+        "29.130.20": 1, "29.130": 1, "29": 1,
+    }
+    assert queries.class_counts(filled, "ccs") == {"J16": 2, "J10/19": 2, "J": 2}
+
+
+def test_pillar_and_committee_counts(filled):
+    assert queries.pillar_counts(filled) == [
+        ("valves", ("23.060",), 4), ("pumps", ("23.080",), 0), ("low_voltage", ("29.120", "29.130.20"), 1),
+        ("eyewear", ("11.040.70",), 0), ("footwear_leather", ("61.060", "59.140"), 0), ("auto_parts", ("43",), 0),
+    ]
+    assert queries.committee_counts(filled) == {"ISO/TC 153": 2, "SAC/TC 188": 2}
+
+
+def test_cached_counts_follow_a_write(filled):
+    assert queries.class_counts(filled, "ccs")["J16"] == 2
+    with filled.transaction():
+        filled.merge(record("JB/T 8527-1997", "jb-t-8527-1997", ccs="J16"), "t", at="2026-05-01T00:00:00Z")
+    assert queries.class_counts(filled, "ccs")["J16"] == 3
