@@ -61,7 +61,7 @@ def test_show_dated_and_undated(runner, home):
     data = json.loads(result.stdout)
     assert data["key"] == "iso-5208-2015" and data["status"] == "current"
     assert data["resolved_from"] == "iso5208:2015"  # spelled differently from "ISO 5208:2015"
-    assert data["dates"] == {"published": "2015-09", "in_force": None, "withdrawn": None}
+    assert data["dates"] == {"published": "2015-06", "in_force": None, "withdrawn": None}
 
     result = runner.invoke(main, ["--home", str(home), "show", "ISO 5208", "--json"])
     data = json.loads(result.stdout)

@@ -27,7 +27,7 @@ def test_fixture_matches_expected(fixture: Path):
 def test_read_by_path_gives_the_same_as_the_named_reader():
     fixture = FIXTURES / "readers" / "iec-api" / "publications.jsonl"
     with open(fixture, "rb") as fp:
-        expected = list(iec_api.read_iec_api(fp, fixture.name))
+        expected = list(iec_api.read_iec_api(fp, str(fixture)))
     assert list(iec_api.read(fixture)) == expected
 
 

@@ -71,9 +71,9 @@ def test_adoption_chain_national_regional_international():
 
 
 def test_a_title_note_sets_the_degree_and_a_national_block_without_regional_adopts_the_international():
-    nat, _ = records_only(read_fixture("gb_t_14048_2_mod_chain.xml"))
+    nat, _ = records_only(read_fixture("gb_t_13927_2022_mod_chain.xml"))
     assert [(r.type, r.target, r.degree) for r in nat.relations if r.type == "adopts"] == [
-        ("adopts", "IEC 60947-2:2016", "MOD")]
+        ("adopts", "ISO 5208:2015", "MOD")]
 
 
 def test_std_xref_type_sets_the_degree():
