@@ -19,7 +19,8 @@ Every response is checked against the status it should have; anything else, a ti
 refused connection is an error, and the first ten are printed with their paths. Reports p50 /
 p95 / p99 / max per kind and overall, throughput, the server's resident memory (``VmRSS`` of the
 server and its children from /proc) before and after, and the load average, since the clients
-share the machine's 2 cores with the server. The server is stopped at the end, whatever happens.
+share the machine's 2 cores with the server, and the server's CPU time per request (the measure that
+stays comparable when other jobs share the machine). The server is stopped at the end, whatever happens.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load_web import free_port, server_rss_mb, start_server  # noqa: E402
+from load_web import free_port, server_cpu_seconds, server_rss_mb, start_server  # noqa: E402
 
 #: Request kinds and their weights in the mix.
 MIX = {
@@ -250,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             run_client(port, time.time() + 5, args.seed - 1, sample, chinese, warm, args.timeout)
             result["rss_before_mb"] = round(server_rss_mb(server.pid))
             result["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
+            cpu_before = server_cpu_seconds(server.pid)
             tally = Tally(args.max_requests)
             until = time.time() + args.seconds
             started = time.time()
@@ -261,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 t.join(args.seconds + args.timeout + 30)
             elapsed = time.time() - started
             result["rss_after_mb"] = round(server_rss_mb(server.pid))
+            result["server_cpu_seconds"] = round(server_cpu_seconds(server.pid) - cpu_before, 1)
             result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
         finally:
             server.terminate()
@@ -278,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     header = (f"{sample['records']:,} records, {args.clients} clients, {args.workers} worker(s), cache "
               f"{'off' if args.no_cache else 'on'}, {elapsed:.0f} s, {overall['requests']:,} requests "
               f"({overall['per_second']:.0f}/s), {overall['errors']} errors, server RSS {result['rss_before_mb']} MB "
-              f"before, {result['rss_after_mb']} MB after, load average {result['loadavg_before'][0]} before, "
+              f"before, {result['rss_after_mb']} MB after, server CPU {result['server_cpu_seconds']} s "
+              f"({1000 * result['server_cpu_seconds'] / max(1, overall['requests']):.1f} ms a request), "
+              f"load average {result['loadavg_before'][0]} before, "
               f"{result['loadavg_after'][0]} after; server log tracebacks: {result['server_log_tracebacks']}")
     print(header)
     if args.markdown:

@@ -13,7 +13,9 @@ standard pages and their JSON twins, work-key redirects, the resolver, browse tr
 Reports, per page kind: requests, errors (any status other than the expected one, or a
 connection failure), p50, p95, p99 and max latency in milliseconds, the share answered from the
 server's response cache (``X-Cache: hit``), the overall rate, and the server's memory (RSS of
-the server and its workers) before and after the run.
+the server and its workers) before and after the run, and the server's CPU time per request (user +
+system of the server and its workers over the run, divided by the requests: the measure that stays
+comparable when other jobs share the machine).
 The client runs in Python threads on the same 2 cores as the server, so the numbers are
 conservative: they include the client's own time.
 """
@@ -108,6 +110,26 @@ def server_rss_mb(pid: int) -> float:
                 total += int(line.split()[1])
         todo.extend(int(c) for c in children)
     return total / 1024
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server process and its children (the workers), from /proc.
+
+    Divided by the requests answered, it is the server's cost per request: unlike latency, it
+    hardly moves when other jobs share the machine, so runs on a busy machine stay comparable.
+    """
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        todo.extend(int(c) for c in children)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def sample_keys(port: int) -> tuple[list[str], list[str]]:
@@ -227,6 +249,7 @@ def main() -> None:
             warm_results = {k: [[], 0, 0] for k in MIX}
             client_loop(port, time.time() + 3, args.seed - 1, keys, works, warm_results, threading.Lock())
             rss_before = server_rss_mb(server.pid)
+            cpu_before = server_cpu_seconds(server.pid)
             results = {k: [[], 0, 0] for k in MIX}
             lock = threading.Lock()
             until = time.time() + args.seconds
@@ -239,6 +262,7 @@ def main() -> None:
                 t.join()
             elapsed = time.time() - started
             rss_after = server_rss_mb(server.pid)
+            cpu_used = server_cpu_seconds(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -257,6 +281,7 @@ def main() -> None:
     header = (f"{args.clients} clients, {args.workers} worker(s), cache {'off' if args.no_cache else 'on'}, "
               f"{elapsed:.0f} s, {total} requests ({total / elapsed:.0f}/s), {errors} errors, "
               f"{len(keys)} record keys sampled, server RSS {rss_before:.0f} MB before, {rss_after:.0f} MB after, "
+              f"server CPU {cpu_used:.1f} s ({1000 * cpu_used / max(1, total):.2f} ms a request), "
               f"load average {os.getloadavg()[0]:.1f}")
     if args.markdown:
         print(header + "\n")

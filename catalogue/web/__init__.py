@@ -68,7 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     app.extensions["catalogue_lock"] = threading.Lock()
-    from . import cache
+    from . import cache, templating
+
+    templating.init_app(app)
 
     # Last, so the cache wraps everything above (hooks and blueprints) and sees final answers.
     cache.init_app(app)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, url_for
-from flask_babel import gettext as _
 
 from . import get_catalogue
 from .errors import PageNotFound
+from .i18n import gettext as _
 from .queries import class_counts, class_node_map, committee_counts, publisher_counts
 from .render import add_twin_rules, respond, split_suffix
 

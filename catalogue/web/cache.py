@@ -5,11 +5,14 @@ once can be sent again until something is written. The cache sits in front of Fl
 middleware (a hit costs no routing, no view and no template) and is keyed by everything a
 page may depend on:
 
-- the method, scheme, host and full path with its query string (``?lang=`` included);
-- the raw ``Accept-Language`` and ``Accept`` headers and the ``lang`` cookie: the language and
-  the JSON twin are chosen from exactly these, so two requests that differ in any of them never
-  share an entry (keying on the raw values, not on our reading of them, means the cache cannot
-  disagree with ``i18n.select_locale`` or ``render.wants_json``);
+- the method, scheme, host and full path with its query string (``?lang=`` included); for 200
+  answers the query's arguments are put in order of name first (:func:`make_canonical_query`),
+  so ``?status=current&q=valves`` and ``?q=valves&status=current`` share one entry: the pages
+  build every link from their arguments in one order, so both are the same bytes;
+- what the ``Accept-Language`` and ``Accept`` headers choose, read by the very functions the
+  pages read them with (``i18n.choose_language``: 'zh' or 'en'; ``render.choose_twin``: 'html'
+  or 'json'), and the ``lang`` cookie: two requests that choose differently never share an
+  entry, while the many spellings browsers send of the same choice do;
 - the catalogue's generation (:func:`read_catalogue_generation`): SQLite's ``PRAGMA data_version``
   (changes when another connection commits), the connection's own ``total_changes``, and a
   fingerprint of the search index folder (the generation in use and its files: every Whoosh
@@ -21,6 +24,9 @@ not touch the session (a page holding a CSRF token belongs to one visitor), set 
 and did not ask for ``no-store`` or ``private``. Errors, POSTs and streamed or file responses
 pass through untouched. The store is bounded by entries and by bytes (least recently used out).
 
+:class:`GenerationMemo` keeps values behind pages (a record page's dict, shared by both
+languages and the JSON twin) under the same generation rule.
+
 Each stored answer carries an ``ETag`` (a hash of its body); a request whose ``If-None-Match``
 names it gets ``304 Not Modified``. ``X-Cache: hit|miss`` tells a load test what happened.
 """
@@ -28,16 +34,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Hashable, Iterable
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.globals import request_ctx
 from werkzeug.http import parse_cookie
+
+from .i18n import choose_language
+from .render import choose_twin
 
 #: Default bounds: a demo catalogue's pages are 2-25 KB, so 64 MiB holds thousands of them.
 MAX_ENTRIES = 4096
@@ -51,6 +62,8 @@ CACHEABLE_METHODS = ("GET",)
 ENV_FLAG = "catalogue.cacheable"
 LANG_COOKIE = "lang"
 ENV_ENTRIES = "CATALOGUE_RESPONSE_CACHE_ENTRIES"
+#: Values kept by :class:`GenerationMemo` (record page dicts are 2-20 KB on the real catalogue).
+DATA_ENTRIES = 2048
 #: Response headers that are per-connection or that we set ourselves; never stored.
 SKIPPED_HEADERS = {"date", "server", "connection", "x-cache", "etag"}
 
@@ -137,6 +150,48 @@ def read_index_fingerprint(index_dir: Path) -> tuple:
     return (name, files)
 
 
+class IndexWatch:
+    """:func:`read_index_fingerprint` for every request, at the cost of two ``stat`` calls once settled.
+
+    Reading ``CURRENT`` and listing the generation folder cost ~35 us a request, a sixth of a
+    cached answer's whole cost (measured 2026-11-25). Both only change when the index is
+    written, and every write to a generation folder adds, removes or renames files in it, which
+    moves the folder's modification time. So once the pointer file and the folder have not
+    changed for ``SETTLED_NS``, their ``stat`` identifies them: a later write moves the time
+    past it. Within that span the fingerprint is the full one, because file times move in
+    clock ticks (up to ~10 ms) and two writes in one tick would leave the time unchanged.
+    """
+
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = str(index_dir)
+        self.pointer = os.path.join(self.index_dir, "CURRENT")
+        self._named: tuple | None = None  # (the pointer file's stat identity, the name in it)
+
+    def read_fingerprint(self) -> tuple:
+        """('gen-17..', 'settled', inode, mtime) or ('gen-17..', (file names ...)); ('unreadable',)."""
+        try:
+            now = time.time_ns()
+            st = os.stat(self.pointer)
+            ident = (st.st_ino, st.st_mtime_ns, st.st_size)
+            named = self._named
+            if named is None or named[0] != ident or now - st.st_mtime_ns < self.SETTLED_NS:
+                with open(self.pointer, encoding="utf-8") as fp:
+                    named = (ident, fp.read().strip())
+                self._named = named
+            name = named[1]
+            if not name:
+                return (name, ())
+            folder = os.path.join(self.index_dir, name)
+            fst = os.stat(folder)
+            if now - fst.st_mtime_ns >= self.SETTLED_NS:
+                return (name, "settled", fst.st_ino, fst.st_mtime_ns)
+            return (name, tuple(sorted(os.listdir(folder))))
+        except OSError:
+            return ("unreadable",)
+
+
 def read_catalogue_generation(app: Flask) -> Hashable | None:
     """What identifies the catalogue's current state for this app, or None before it is opened.
 
@@ -152,22 +207,52 @@ def read_catalogue_generation(app: Flask) -> Hashable | None:
     except sqlite3.Error:
         # A closed or broken store: serve nothing from the cache; the view reports the problem.
         return None
-    return (data_version, changes, read_index_fingerprint(Path(cat.home) / "index"))
+    watch = app.extensions.get("catalogue_index_watch")
+    if watch is None or watch[0] is not cat:
+        watch = (cat, IndexWatch(Path(cat.home) / "index"))
+        app.extensions["catalogue_index_watch"] = watch
+    return (data_version, changes, watch[1].read_fingerprint())
 
 
-def make_request_key(environ: dict) -> tuple:
-    """Everything a page may depend on, from the WSGI environ (see the module docstring)."""
+def make_request_key(environ: dict, query: str | None = None) -> tuple:
+    """Everything a page may depend on, from the WSGI environ (see the module docstring).
+
+    ``query``: the query string to key on instead of the request's own (its canonical form).
+    """
     return (
         environ.get("REQUEST_METHOD", "GET"),
         environ.get("wsgi.url_scheme", "http"),
         environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}",
         environ.get("SCRIPT_NAME", ""),
         environ.get("PATH_INFO", ""),
-        environ.get("QUERY_STRING", ""),
-        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
-        environ.get("HTTP_ACCEPT", ""),
+        environ.get("QUERY_STRING", "") if query is None else query,
+        choose_language(environ.get("HTTP_ACCEPT_LANGUAGE", "")),
+        choose_twin(environ.get("HTTP_ACCEPT", "")),
         read_lang_cookie(environ.get("HTTP_COOKIE", "")),
     )
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+def make_canonical_query(query: str) -> str:
+    """The query string with its arguments in order of name, the values of one name kept in order.
+
+    'status=current&q=valves&publisher=ISO' -> 'publisher=ISO&q=valves&status=current'. Two
+    addresses with the same canonical query carry the same values for every name, in the same
+    order per name; the pages build their links in one order whatever the address's
+    (``params.ordered_args``), so their 200 answers are the same bytes and may share an entry.
+    Only plain names are moved (letters, digits, '_': what every form and link here makes);
+    with any other name, encoded or empty, the query is answered as it is.
+    """
+    if "&" not in query:
+        return query
+    parts = query.split("&")
+    names = [part.split("=", 1)[0] for part in parts]
+    if not all(_PLAIN_NAME.fullmatch(name) for name in names):
+        return query
+    order = sorted(range(len(parts)), key=names.__getitem__)  # sorted() is stable
+    return "&".join(parts[i] for i in order)
 
 
 def read_lang_cookie(header: str) -> str | None:
@@ -222,9 +307,14 @@ class CachingMiddleware:
         if environ.get("REQUEST_METHOD") not in CACHEABLE_METHODS or self.cache.max_entries <= 0:
             return self.wsgi_app(environ, start_response)
         before = self.generation()
-        key = (make_request_key(environ), before) if before is not None else None
-        if key is not None:
-            entry = self.cache.get(key)
+        query = environ.get("QUERY_STRING", "")
+        canonical = make_canonical_query(query)
+        if before is not None:
+            # 200 answers live under the canonical query; others (a redirect whose Location
+            # repeats the address as given, say) under the query as given.
+            entry = self.cache.get((make_request_key(environ, canonical), before))
+            if entry is None and canonical != query:
+                entry = self.cache.get((make_request_key(environ), before))
             if entry is not None:
                 return self._send(entry, environ, start_response, "hit")
         captured: dict = {}
@@ -251,7 +341,8 @@ class CachingMiddleware:
         # Store only when nothing was written while the page was made (else it may mix states),
         # and under the key read after the render if the catalogue was opened by this request.
         if after is not None and (before is None or after == before):
-            self.cache.put((make_request_key(environ), after), entry)
+            shared_query = canonical if status.startswith("200") else query
+            self.cache.put((make_request_key(environ, shared_query), after), entry)
         return self._send(entry, environ, start_response, "miss")
 
     @staticmethod
@@ -296,6 +387,54 @@ def mark_cacheable(response):
     return response
 
 
+class GenerationMemo:
+    """Values computed from the catalogue (a record page's dict), kept until the catalogue changes.
+
+    A thread-safe LRU bounded by entries, keyed by what the caller names plus the catalogue's
+    generation (:func:`read_catalogue_generation`), so an ingest makes every old value
+    unreachable, as for whole answers. A value is kept only when the generation did not move
+    while it was computed. What a value may not depend on is the caller's to leave out of it:
+    the record page's dict is the same in every interface language and for the HTML page and
+    its JSON twin, four answers the response cache keeps apart.
+    """
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def fetch(self, app: Flask, key: Hashable, compute: Callable[[], object]):
+        """The value for ``key`` at the catalogue's current generation, computed when missing (None is not kept)."""
+        before = read_catalogue_generation(app) if self.max_entries > 0 else None
+        if before is None:
+            return compute()
+        full = (key, before)
+        with self._lock:
+            if full in self._values:
+                self._values.move_to_end(full)
+                return self._values[full]
+        value = compute()
+        if value is not None and read_catalogue_generation(app) == before:
+            with self._lock:
+                self._values[full] = value
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+        return value
+
+
+def remember(key: Hashable, compute: Callable[[], object]):
+    """``compute()``, or its value from earlier at the same catalogue generation.
+
+    remember(('standard', 'iso-5208-2015'), build): ``build()`` once per generation.
+    """
+    app = current_app._get_current_object()
+    memo = app.extensions.get("generation_memo")
+    return compute() if memo is None else memo.fetch(app, key, compute)
+
+
 def init_app(app: Flask) -> ResponseCache:
     """Put the response cache in front of ``app``; answer it (also in ``app.extensions``).
 
@@ -311,6 +450,9 @@ def init_app(app: Flask) -> ResponseCache:
         int(app.config.get("RESPONSE_CACHE_BYTES", MAX_BYTES)),
     )
     app.extensions["response_cache"] = cache
+    # Values behind pages (a record page's dict), on when the response cache is on.
+    app.extensions["generation_memo"] = GenerationMemo(
+        int(app.config.get("DATA_CACHE_ENTRIES", DATA_ENTRIES if cache.max_entries > 0 else 0)))
     # Hooks run in reverse order of registration: first in the list means last to run, so the
     # hook sees whether any other hook touched the session too.
     app.after_request_funcs.setdefault(None, []).insert(0, mark_cacheable)

@@ -9,16 +9,17 @@ result and the CSRF token a script needs to post. Works without JavaScript.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, Flask, jsonify, request, url_for
 
 from catalogue.refcheck import VERDICTS, check_text, corrected_list
 from ingest.documents import KINDS, DocumentError, extract_text
 
 from . import get_catalogue
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .render import add_twin_rules, wants_json
 from .security import csrf_token
+from .templating import render_page
 
 bp = Blueprint("check", __name__)
 
@@ -147,7 +148,7 @@ def refusal(message: str, status: int):
         response.status_code = status
         return response
     pasted = request.form.get("text", "") if status != 413 else ""
-    return render_template("check.html", **page_data(pasted, error=message), data={}), status
+    return render_page("check.html", **page_data(pasted, error=message), data={}), status
 
 
 def show_check():
@@ -157,7 +158,7 @@ def show_check():
         if wants_json():
             data["csrf_token"] = csrf_token()
             return jsonify(data)
-        return render_template("check.html", **data, data=data)
+        return render_page("check.html", **data, data=data)
     try:
         pasted, name, text = read_input()
     except CheckRefused as refused:
@@ -166,7 +167,7 @@ def show_check():
     if wants_json():
         # The caller has the text it sent; echoing up to 500,000 characters back helps nobody.
         return jsonify({k: v for k, v in data.items() if k != "text"})
-    return render_template("check.html", **data, data=data)
+    return render_page("check.html", **data, data=data)
 
 
 def init_app(app: Flask) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template
-from flask_babel import gettext as _
+from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from catalogue.errors import CatalogueError, CatalogueMissing, NotFound, StoreError, UsageError
 
+from .i18n import gettext as _
 from .render import wants_json
+from .templating import render_page
 
 log = logging.getLogger("catalogue.web")
 
@@ -73,7 +74,7 @@ def handle_error(error: Exception):
         response = jsonify(data)
         response.status_code = status
     else:
-        response = render_template("error.html", **data, data=data), status
+        response = render_page("error.html", **data, data=data), status
     return response
 
 

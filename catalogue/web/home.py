@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, url_for
-from flask_babel import lazy_gettext as _l
 
 from . import get_catalogue
+from .i18n import lazy_gettext as _l
 from .queries import pillar_counts, publisher_counts, recent_rows, store_stats
 from .render import add_twin_rules, respond
 

@@ -16,6 +16,10 @@ After changing interface strings, refresh the catalogue of messages and translat
     pybabel update -i /tmp/messages.pot -d catalogue/translations
 
 English is the source language (the msgids), so there is no English .po file.
+
+Python code translates with this module's ``gettext`` / ``lazy_gettext`` (same arguments as
+Flask-Babel's, the translations looked up once a request), and templates' fixed strings are
+translated when they are compiled, once per language (:mod:`catalogue.web.templating`).
 """
 from __future__ import annotations
 
@@ -23,15 +27,20 @@ import hashlib
 import io
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations
 from flask import Flask, g, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
+from flask_babel.speaklater import LazyString
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
-from .params import BadArgument
+from .params import BadArgument, ordered_args
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -74,9 +83,21 @@ def select_locale_without_argument() -> str:
     cookie = request.cookies.get(COOKIE)
     if cookie in LANGUAGES:
         return cookie
-    if not request.accept_languages:
+    return choose_language(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=1024)
+def choose_language(accept_language: str) -> str:
+    """The language an Accept-Language header asks for: 'zh-CN,zh;q=0.9,en;q=0.8' -> 'zh'.
+
+    Chinese when the header is empty or absent, English when it names neither language. The
+    response cache keys pages on this answer rather than on the header, so the many spellings
+    browsers send share one page (``cache.make_request_key``).
+    """
+    accepted = parse_accept_header(accept_language or None, LanguageAccept)
+    if not accepted:
         return DEFAULT_LANGUAGE
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return accepted.best_match(LANGUAGES) or "en"
 
 
 def read_lang_argument() -> None:
@@ -100,7 +121,7 @@ def remember_lang(response):
 
 def switch_url(lang: str) -> str:
     """This page's address with ``lang`` set: the language switcher's links."""
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args = ordered_args()
     args.append(("lang", lang))
     return f"{request.path}?{urlencode(args)}"
 
@@ -118,12 +139,63 @@ def current_language() -> str:
     return known
 
 
+_NO_TRANSLATIONS = NullTranslations()
+
+
+def request_translations():
+    """The compiled translations of this request's language, found once per request.
+
+    Flask-Babel's own ``gettext`` walks ``g``, its context namespace, the domain and the locale
+    for every string: ~60 strings on a standard page cost ~0.5 ms of a 2 ms render (profiled
+    2026-11-25). The language is settled before the view runs, so one lookup serves the request.
+    Outside an app context: no translation (the English msgid).
+    """
+    try:
+        found = g.get("_translations")
+    except RuntimeError:  # no app context: a module-level string read at import, say
+        return _NO_TRANSLATIONS
+    if found is None:
+        current_language()  # settle the locale first, so Flask-Babel loads the same language
+        found = get_translations()
+        g._translations = found
+    return found
+
+
+def gettext(text: str, **variables) -> str:
+    """``text`` in the interface language, with ``%(name)s`` filled: gettext('Page %(page)s', page=2)."""
+    translated = request_translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """The singular or plural form for ``num`` in the interface language; ``%(num)s`` is filled too."""
+    variables.setdefault("num", num)
+    return request_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(text: str, **variables) -> LazyString:
+    """A string translated when it is shown (module-level labels): lazy_gettext('Replaced')."""
+    return LazyString(gettext, text, **variables)
+
+
+def translate_for_jinja(text: str) -> str:
+    """The template's ``_()``: Jinja's i18n extension escapes and fills variables itself."""
+    return request_translations().ugettext(text)
+
+
+def translate_plural_for_jinja(singular: str, plural: str, num: int) -> str:
+    """The template's ``ngettext()``, without filling variables (Jinja does that)."""
+    return request_translations().ungettext(singular, plural, num)
+
+
 def init_app(app: Flask) -> None:
     """Compile the translations, install Flask-Babel and the language switch."""
     if "BABEL_TRANSLATION_DIRECTORIES" not in app.config:
         app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_translations())
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     Babel(app, locale_selector=select_locale)
+    # Replace the callables Flask-Babel gave Jinja with ones that look the language up once a request.
+    app.jinja_env.install_gettext_callables(translate_for_jinja, translate_plural_for_jinja, newstyle=True)
     app.before_request(read_lang_argument)
     app.after_request(remember_lang)
     app.jinja_env.globals.update(switch_url=switch_url, current_language=current_language, LANGUAGES=LANGUAGES)

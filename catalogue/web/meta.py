@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from catalogue.resolve import resolve_reference
 from catalogue.store import now_iso
 
 from . import get_catalogue
 from .errors import PageNotFound
+from .i18n import gettext as _
 from .params import BadArgument, get_int, get_query, get_text
 from .queries import brief_records, recent_rows
 from .render import add_twin_rules, respond, wants_json
 from .standards import suggest_for
+from .templating import render_page
 
 bp = Blueprint("meta", __name__)
 
@@ -60,7 +61,7 @@ def show_resolve():
 
 def show_opensearch():
     """``/opensearch.xml``: lets a browser's search bar search the catalogue."""
-    body = render_template("opensearch.xml", base=request.url_root.rstrip("/"))
+    body = render_page("opensearch.xml", base=request.url_root.rstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 
@@ -69,7 +70,7 @@ def show_feed():
     limit = get_int("limit", FEED_ENTRIES, 1, 200)
     entries = recent_rows(get_catalogue().store, limit)
     updated = entries[0]["updated_at"] if entries else now_iso()
-    body = render_template(
+    body = render_page(
         "feed.atom.xml",
         entries=entries,
         updated=updated,

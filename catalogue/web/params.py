@@ -28,6 +28,26 @@ _DECADE = re.compile(r"^\d{3}0s$")
 FILTER_NAMES = ("publisher", "status", "ics", "ccs", "year", "decade", "committee", "language", "system")
 
 
+#: The order links put query arguments in: the search text, the filters, then the rest.
+ARG_ORDER = ("q",) + FILTER_NAMES + ("sort", "page_size", "page")
+_ARG_RANK = {name: rank for rank, name in enumerate(ARG_ORDER)}
+
+
+def ordered_args(exclude: tuple[str, ...] = ("lang",)) -> list[tuple[str, str]]:
+    """This request's arguments in one order whatever order the address gave them.
+
+    '?status=current&q=valves&publisher=ISO' -> [('q', 'valves'), ('publisher', 'ISO'),
+    ('status', 'current')]: by ``ARG_ORDER``, then by name; the values of one name keep their
+    order (``filters['publisher']`` lists them so). Links built from this make the same page
+    from any order of the same arguments, which lets the response cache share it
+    (``cache.make_canonical_query``).
+    """
+    return sorted(
+        ((k, v) for k, v in request.args.items(multi=True) if k not in exclude),
+        key=lambda item: (_ARG_RANK.get(item[0], len(_ARG_RANK)), item[0]),
+    )
+
+
 class BadArgument(UsageError):
     """A query argument is wrong; answered with 400 and this sentence."""
 

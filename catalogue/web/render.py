@@ -7,17 +7,32 @@ gives the twin on any path.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from .templating import render_page
 
 
 def wants_json() -> bool:
     """Whether this request asks for the JSON twin: a ``.json`` path or an Accept header preferring JSON."""
     if request.path.endswith(".json"):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+    return choose_twin(request.headers.get("Accept", "")) == "json"
+
+
+@lru_cache(maxsize=1024)
+def choose_twin(accept: str) -> str:
+    """Which face an Accept header prefers: 'json' or 'html' ('application/json' -> 'json').
+
+    The response cache keys pages on this answer rather than on the header (browsers each send
+    their own long Accept header), so it must stay the only way a page reads Accept.
+    """
+    best = parse_accept_header(accept or None, MIMEAccept).best_match(["text/html", "application/json"])
+    return "json" if best == "application/json" else "html"
 
 
 def respond(template: str, data: dict[str, Any], status: int = 200):
@@ -26,7 +41,7 @@ def respond(template: str, data: dict[str, Any], status: int = 200):
         response = jsonify(data)
         response.status_code = status
         return response
-    return render_template(template, **data, data=data), status
+    return render_page(template, **data, data=data), status
 
 
 def add_twin_rules(bp: Blueprint, rule: str, view: Callable, **options) -> None:

@@ -9,8 +9,9 @@ import hmac
 import secrets
 
 from flask import Flask, current_app, request, session
-from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, RequestURITooLarge
+
+from .i18n import gettext as _
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -7,7 +7,8 @@ one (Python runs one thread at a time per process). The parent opens the catalog
 forking (so a missing or stale index is reported or rebuilt once, not by every worker at the
 same time) and loads jieba's dictionary, which the workers then share copy-on-write; each
 worker opens its own SQLite connection and index searcher after the fork. The parent restarts
-a worker that dies and stops them all on SIGTERM or Ctrl-C.
+a worker that dies and stops them all on SIGTERM or Ctrl-C. The serving processes switch
+threads every 1 ms rather than Python's 5 ms (:func:`set_switch_interval`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ import time
 
 #: Request threads per process (``CATALOGUE_SERVE_THREADS`` overrides; see BENCHMARKS.md).
 THREADS = int(os.environ.get("CATALOGUE_SERVE_THREADS") or 8)
+#: Python's thread switch interval in the server, in milliseconds (``CATALOGUE_SWITCH_INTERVAL_MS``
+#: overrides; Python's own default is 5 ms). See :func:`set_switch_interval` and BENCHMARKS.md.
+SWITCH_INTERVAL_MS = float(os.environ.get("CATALOGUE_SWITCH_INTERVAL_MS") or 1)
 #: A bound on --workers: each worker holds its own catalogue and cache (~210-270 MB on the demo
 #: catalogue, BENCHMARKS.md; more on the real one), and the museum's machines have 2 cores.
 MAX_WORKERS = 16
@@ -46,8 +50,21 @@ def make_server(home: str | os.PathLike | None, host: str = "127.0.0.1", port: i
     return create_server(app, host=host, port=port, threads=threads, ident="catalogue")
 
 
+def set_switch_interval(milliseconds: float) -> None:
+    """How long a thread may hold the interpreter while another waits: set_switch_interval(1).
+
+    A cheap page (a record, 1 ms of work) gives the interpreter up at every SQLite query and
+    socket call, and each time waits until the thread running a long search yields it: up to
+    one switch interval per wait, so with 5 ms and ~20 waits a page it sat behind searches of the
+    real catalogue for hundreds of milliseconds. 1 ms cut the real catalogue's p95 from ~1,000
+    to ~640 ms at 50 clients and changed nothing on the demo (BENCHMARKS.md, 2026-11-25).
+    """
+    sys.setswitchinterval(max(0.0001, milliseconds / 1000))
+
+
 def serve(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, workers: int = 1) -> None:
     """Serve the catalogue under ``home`` on http://host:port until stopped: serve('instance', '127.0.0.1', 5000, 2)."""
+    set_switch_interval(SWITCH_INTERVAL_MS)  # the serving process only, inherited by forked workers
     if workers <= 1 or not hasattr(os, "fork"):
         server = make_server(home, host, port)
         log.info("serving the catalogue on http://%s:%s", host, server.effective_port)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, redirect, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, redirect, request, url_for
 
 from catalogue.errors import CatalogueError
 from catalogue.present import record_json
@@ -17,11 +16,14 @@ from catalogue.records import Standard
 from catalogue.resolve import resolve_reference
 
 from . import get_catalogue
+from .cache import remember
 from .cite import bibtex_text, csv_text, ris_text
 from .errors import PageNotFound
+from .i18n import gettext as _
 from .params import get_text
 from .queries import brief_records, table_exists
 from .render import respond, split_suffix
+from .templating import url_for_page
 
 bp = Blueprint("standards", __name__)
 
@@ -95,19 +97,19 @@ def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict
             "type": r.type, "target": r.target, "target_key": r.target_key, "degree": r.degree,
             "resolved": r.resolved, "status": target["status"] if target else None,
             "titles": target["titles"] if target else {},
-            "url": url_for("standards.show_standard", key=r.target_key) if r.resolved else None,
+            "url": url_for_page("standards.show_standard", key=r.target_key) if r.resolved else None,
         })
     data["relations"] = relations
     data["scope"] = dict(rec.scope)
-    data["url"] = url_for("standards.show_standard", key=rec.key)
-    data["permalink"] = url_for("standards.show_standard", key=rec.key, _external=True)
-    data["exports"] = {s: url_for("standards.show_standard", key=f"{rec.key}.{s}") for s in SUFFIXES}
+    data["url"] = url_for_page("standards.show_standard", key=rec.key)
+    data["permalink"] = url_for_page("standards.show_standard", key=rec.key, _external=True)
+    data["exports"] = {s: url_for_page("standards.show_standard", key=f"{rec.key}.{s}") for s in SUFFIXES}
     data["editions"] = [
         {
             "key": e.key, "designation": e.designation, "year": e.year, "status": e.status or "unknown",
             "published": e.published or None, "withdrawn": e.withdrawn or None,
             "this": e.key == rec.key, "in_force": e.key == in_force_key,
-            "url": url_for("standards.show_standard", key=e.key),
+            "url": url_for_page("standards.show_standard", key=e.key),
         }
         for e in editions
     ]
@@ -135,7 +137,7 @@ def build_banner(rec: Standard, relations: list[dict], in_force: dict | None) ->
         kind = "not_in_force"  # says current, yet a newer published edition replaces it
     other = None if in_force is None or is_in_force else {
         "key": in_force["key"], "designation": in_force["designation"],
-        "url": url_for("standards.show_standard", key=in_force["key"]),
+        "url": url_for_page("standards.show_standard", key=in_force["key"]),
     }
     date = {"withdrawn": rec.withdrawn, "upcoming": rec.in_force}.get(kind) or None
     if kind == "replaced" and rec.withdrawn:
@@ -158,6 +160,12 @@ def export_response(rec: Standard, suffix: str) -> Response:
     return response
 
 
+def find_standard_page(cat, key: str, resolved_from: str | None) -> dict | None:
+    """The standard page's dict for the record ``key``, or None when no record has that key."""
+    rec = cat.store.get(key)
+    return None if rec is None else build_standard(cat, rec, resolved_from)
+
+
 @bp.route("/standards/<key>")
 def show_standard(key: str):
     """``/standards/<key>`` and its twins ``.json``, ``.csv``, ``.ris``, ``.bib``."""
@@ -166,6 +174,13 @@ def show_standard(key: str):
         raise PageNotFound(_("No standard has a key that long."))
     cat = get_catalogue()
     resolved_from = get_text("from") or None
+    if suffix not in ("csv", "ris", "bib"):
+        # The page's dict is the same in both languages and for the JSON twin: build it once
+        # per catalogue generation (its permalink names the host, so the host is in the key).
+        data = remember(("standard", key, resolved_from, request.host_url),
+                        lambda: find_standard_page(cat, key, resolved_from))
+        if data is not None:
+            return respond("standard.html", data)
     rec = cat.store.get(key)
     if rec is None:
         res = resolve_reference(cat.store, key)
@@ -185,5 +200,5 @@ def show_standard(key: str):
 @bp.app_template_global()
 def standard_url(key: str) -> str:
     """The permalink path of a record: ``/standards/iso-5208-2015``."""
-    return url_for("standards.show_standard", key=key)
+    return url_for_page("standards.show_standard", key=key)
 

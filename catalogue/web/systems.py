@@ -17,9 +17,7 @@ import io
 import re
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, Response, current_app, request, url_for
 
 from catalogue.store import now_iso
 from catalogue.systems import (
@@ -35,8 +33,11 @@ from catalogue.systems import (
 from . import get_catalogue
 from .errors import PageNotFound
 from .filters import best_title, status_label
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .params import BadArgument, get_text
 from .render import add_twin_rules, respond, split_suffix
+from .templating import render_page
 
 bp = Blueprint("systems", __name__)
 
@@ -318,7 +319,7 @@ def feed_response(title: str, page_url: str, self_url: str, since: str, events: 
                         "url": base + url_for("standards.show_standard", key=event["key"]),
                         "in_force_url": base + url_for("standards.show_standard", key=event["in_force"])
                         if event.get("in_force") else None})
-    body = render_template(
+    body = render_page(
         "watch.atom.xml", title=title, page_url=base + page_url, self_url=base + self_url, since=since,
         entries=entries, updated=entries[0]["updated"] if entries else now_iso(),
         site=current_app.config["CATALOGUE_SITE_NAME"],
