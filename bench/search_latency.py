@@ -3,18 +3,24 @@
     .venv/bin/python bench/search_latency.py --records 1300          # synthetic catalogue
     .venv/bin/python bench/search_latency.py --records 94000 --queries 60
     .venv/bin/python bench/search_latency.py --home instance          # the store in a catalogue home
+    .venv/bin/python bench/search_latency.py --home instance --index /tmp/ix --rss   # reuse a build
 
 Query classes: designation, two English words, Chinese, two words with three facet filters,
 prefix (autocomplete). Every search asks for facets (the issue's targets include them).
-Prints p50 and p95 in milliseconds per class, for both engines, and the build times.
+Prints p50 and p95 in milliseconds per class, for both engines, the build times, the load
+average before and after, and with --rss the resident memory of a fresh process that opens the
+index, warms it and runs every query once (what one server worker holds).
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -145,13 +151,54 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
+def read_rss_mb() -> tuple[float, float]:
+    """This process's resident memory now and at its peak, in MB (Linux /proc): (812.4, 840.1)."""
+    found = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                found[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return found.get("VmRSS", 0.0), found.get("VmHWM", 0.0)
+
+
+def measure_rss(index_dir: Path, queries_file: Path) -> int:
+    """Child mode of --rss: open the index, warm it, run every query once, print RSS as JSON."""
+    before = read_rss_mb()[0]
+    ix = SearchIndex(index_dir)
+    ix.warm()
+    warmed = read_rss_mb()[0]
+    for kind, items in json.loads(queries_file.read_text(encoding="utf-8")).items():
+        for text, filters in items:
+            if kind == "prefix":
+                ix.suggest(text)
+            else:
+                ix.search(text, filters=filters)
+    now, peak = read_rss_mb()
+    print(json.dumps({"start": round(before), "warmed": round(warmed), "after": round(now), "peak": round(peak)}))
+    ix.close()
+    return 0
+
+
+def load_average() -> str:
+    """The 1-minute load average, as text: '1.52'."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1300, help="synthetic records to generate (default 1300)")
     parser.add_argument("--home", type=Path, help="a catalogue home: index its store instead of synthetic records")
     parser.add_argument("--queries", type=int, default=100, help="queries per class (default 100)")
     parser.add_argument("--procs", type=int, default=1, help="writer processes for the Whoosh build")
+    parser.add_argument("--index", type=Path,
+                        help="keep the Whoosh index in this folder and reuse it when it is there (skips the build)")
+    parser.add_argument("--rss", action="store_true",
+                        help="also measure a fresh process's RSS after opening, warming and running the queries")
+    parser.add_argument("--measure-rss", nargs=2, type=Path, metavar=("INDEX", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.measure_rss:
+        return measure_rss(*args.measure_rss)
+    load_before = load_average()
 
     if args.home:
         from catalogue.store import Store  # the store API of catalogue/store.py
@@ -162,9 +209,13 @@ def main(argv: list[str] | None = None) -> int:
         records = make_records(args.records)
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        index_dir = args.index or Path(tmp) / "index"
         started = time.perf_counter()
-        ix = SearchIndex(Path(tmp) / "index", procs=args.procs)
-        ix.rebuild(records)
+        reuse = (index_dir / "CURRENT").exists()
+        ix = SearchIndex(index_dir, procs=args.procs)
+        if not reuse or not ix.healthy() or ix.count() != len({r.key for r in records if r.key}):
+            ix.rebuild(records)
+            reuse = False
         build_whoosh = time.perf_counter() - started
         started = time.perf_counter()
         db = build_fts(records)
@@ -173,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         opens = []
         for _ in range(2):  # a new process opening the index: first time, then with the row cache
             started = time.perf_counter()
-            ix = SearchIndex(Path(tmp) / "index")
+            ix = SearchIndex(index_dir)
             opens.append(time.perf_counter() - started)
             if len(opens) == 1:
                 ix.close()
@@ -181,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         ix.warm()  # jieba, sort orders, suggestion lists: once per process, as a server does at start
         warm_s = time.perf_counter() - started
         queries = make_queries(records, args.queries)
-        print(f"records: {len(records):,}; build: whoosh {build_whoosh:.1f} s, fts5 {build_fts_s:.1f} s; "
+        print(f"records: {len(records):,}; build: whoosh {build_whoosh:.1f} s{' (reused)' if reuse else ''}, fts5 {build_fts_s:.1f} s; "
               f"open: {opens[0]:.2f} s first, {opens[1]:.2f} s with row cache; warm-up {warm_s:.2f} s")
         print(f"{'class':<20}{'ours p50':>10}{'ours p95':>10}{'fts5 p50':>10}{'fts5 p95':>10}  (ms)")
         for kind, items in queries.items():
@@ -202,6 +253,15 @@ def main(argv: list[str] | None = None) -> int:
             f50, f95 = percentiles(theirs)
             print(f"{kind:<20}{o50:>10.1f}{o95:>10.1f}{f50:>10.1f}{f95:>10.1f}")
         ix.close()
+        print(f"load average: {load_before} before, {load_average()} after")
+        if args.rss:
+            queries_file = Path(tmp) / "queries.json"
+            queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+            out = subprocess.run([sys.executable, __file__, "--measure-rss", str(index_dir), str(queries_file)],
+                                 capture_output=True, text=True, check=True).stdout
+            rss = json.loads(out.strip().splitlines()[-1])
+            print(f"RSS of a fresh process (MB): {rss['start']} at start, {rss['warmed']} opened and warmed, "
+                  f"{rss['after']} after the queries, peak {rss['peak']}")
     return 0
 
 

@@ -72,6 +72,8 @@ class Understood:
     stems: set[str] = field(default_factory=set)
     cjk: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
+    #: (collect_stem_heads(stems),), filled by the first highlight (the stems are complete by then)
+    heads: tuple | None = None
 
     def word_query(self, require_all: bool = True) -> Q.Query | None:
         """The words as one query: every group required, or any (the fallback)."""
@@ -133,8 +135,21 @@ def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str]]:
     return found, rest
 
 
+#: Analysed words by (field, text): the same words come back query after query, and a field's
+#: analyzer is fixed by schema.build_schema (an index of another layout is rebuilt, writer.py).
+_ANALYSED: dict[tuple[str, str], tuple[str, ...]] = {}
+_ANALYSED_LIMIT = 50_000
+
+
 def _analysed(schema, fieldname: str, text: str) -> list[str]:
-    return analyse(schema[fieldname].analyzer, text)
+    key = (fieldname, text)
+    found = _ANALYSED.get(key)
+    if found is None:
+        found = tuple(analyse(schema[fieldname].analyzer, text))
+        if len(_ANALYSED) >= _ANALYSED_LIMIT:
+            _ANALYSED.clear()
+        _ANALYSED[key] = found
+    return list(found)
 
 
 class UnionOr(Q.Or):
@@ -262,9 +277,27 @@ def _phrase_word(word: str, schema, reader, und: Understood) -> Q.Query | None:
     return UnionOr(alternatives) if alternatives else None
 
 
-def understand(text: str, searcher, glossary: Glossary | None) -> Understood:
-    """Turn user text into designation terms and word groups (every group must match)."""
-    reader = searcher.reader()
+class TermLookup:
+    """The reader as query understanding uses it, with term membership answered by the
+    searcher's term table (:class:`index.scoring.TermScores`: a dict look-up for the text
+    fields instead of Whoosh's on-disk hash table)."""
+
+    def __init__(self, terms):
+        self.terms = terms
+
+    def __contains__(self, term: tuple[str, str]) -> bool:
+        return self.terms.contains(*term)
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0):
+        return self.terms.reader.terms_within(fieldname, text, maxdist, prefix=prefix)
+
+
+def understand(text: str, searcher, glossary: Glossary | None, terms=None) -> Understood:
+    """Turn user text into designation terms and word groups (every group must match).
+
+    ``terms``: the searcher's TermScores, for fast term look-ups (else Whoosh's reader).
+    """
+    reader = TermLookup(terms) if terms is not None else searcher.reader()
     schema = searcher.schema
     normalised = normalise_text(text).strip()
     und = Understood(text=normalised)
@@ -359,10 +392,34 @@ def suggest_spelling(und: Understood, searcher, original: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """A title word as highlighting compares it, lower case without accents: 'Façades' -> 'facades'."""
+    return word.lower().translate(accent_map)
+
+
+@lru_cache(maxsize=65536)
+def stem_word(lowered: str) -> str:
+    """The Porter stem of a lowered word: 'valves' -> 'valv'."""
+    return porter_stem(lowered)
+
+
 def highlight_keys(word: str) -> tuple[str, str]:
     """The forms a title word is compared in: ('valves' -> 'valves', 'valv')."""
-    lowered = word.lower().translate(accent_map)
-    return lowered, porter_stem(lowered)
+    lowered = fold_word(word)
+    return lowered, stem_word(lowered)
+
+
+def collect_stem_heads(stems: set[str]) -> frozenset[str] | None:
+    """The first two letters of each stem: a word whose first two letters are not among them
+    cannot stem to any of them, so it need not be stemmed (None: every word must be).
+
+    Porter only rewrites endings and never shortens a word below two letters except to one
+    ('ies' -> 'i'; checked on every title word of the real catalogue), so one-letter stems
+    give None.
+    """
+    if any(len(stem) < 2 for stem in stems):
+        return None
+    return frozenset(stem[:2] for stem in stems)
 
 
 def bare_of(dashed: str) -> str:

@@ -10,17 +10,17 @@ about the same relevance, which stays findable, and by a bounded title-length fa
 """
 from __future__ import annotations
 
-import heapq
 import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 
 from .analyzers import HAS_CJK, LATIN_WORD, dash_form, fold_chinese
-from .facets import FACETS, DocTable, count_facets, intersect
-from .scoring import evaluate
-from .query import Understood, bare_of, highlight_keys, suggest_spelling, understand
+from .facets import FACETS, DocTable, count_facets, keep_passing
+from .scoring import EMPTY, Scored, evaluate
+from .query import Understood, bare_of, fold_word, collect_stem_heads, stem_word, suggest_spelling, understand
 from .schema import (
     ROW_DESIGNATION,
     ROW_IN_FORCE,
@@ -110,7 +110,7 @@ def _pinned(und: Understood, searcher, table: DocTable) -> list[tuple[int, float
     rows = table.rows
     for dashed in und.designations:
         # postings keep deleted documents until a merge: live rows only
-        docs = sorted(d for d in table.terms.get("desig", dashed) if rows[d] is not None)
+        docs = [d for d in table.terms.list_docs("desig", dashed) if rows[d] is not None]
         exact = [d for d in docs if _dashed_key(rows[d][ROW_KEY]) == dashed]
         for docnum in exact:
             out.setdefault(docnum, EXACT_SCORE)
@@ -126,7 +126,7 @@ def _pinned(und: Understood, searcher, table: DocTable) -> list[tuple[int, float
                 out.setdefault(docnum, WORK_SCORE if _dashed_key(work) == dashed or exact else NUMBER_SCORE)
         bare = bare_of(dashed)
         if bare and bare != dashed:
-            others = [d for d in table.terms.get("desig", bare) if d not in out and rows[d] is not None]
+            others = [d for d in table.terms.list_docs("desig", bare) if d not in out and rows[d] is not None]
             for docnum in sorted(others, key=table.edition_order):
                 out.setdefault(docnum, NUMBER_SCORE)
     return list(out.items())
@@ -140,56 +140,43 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
                sort: str, page: int, page_size: int, facets: bool, lang: str) -> SearchResult:
     """Search one searcher snapshot; arguments already checked by :func:`check_arguments`."""
     text = (text or "").strip()
-    und = understand(text, searcher, glossary) if text else Understood(text="")
+    und = understand(text, searcher, glossary, table.terms) if text else Understood(text="")
     pinned = _pinned(und, searcher, table) if und.designations else []
-    pinned_docs = {d for d, _ in pinned}
+    pinned_docs = np.array(sorted({d for d, _ in pinned}), dtype=np.int32)
     word_q = und.word_query(require_all=True)
-    scored: dict[int, float] = {}
-    matched: set[int]
+    scored = EMPTY
     if not text:
         matched = table.alive
     else:
         scored = _evaluate(word_q, table)
-        if word_q is not None and not scored and len(und.groups) > 1 and not pinned_docs:
+        if word_q is not None and not len(scored) and len(und.groups) > 1 and not len(pinned_docs):
             # no title holds every word: any word will do, more matched words score higher
             scored = _evaluate(und.word_query(require_all=False), table)
-        matched = set(scored)
-        matched |= pinned_docs
-    filter_sets = table.filter_sets(filters)
-    final = intersect([matched, *filter_sets.values()]) if filter_sets else matched
+        matched = np.union1d(scored.docs, pinned_docs).astype(np.int32) if len(pinned_docs) else scored.docs
+    masks = table.make_filter_masks(filters)
+    final = keep_passing(matched, masks.values())
+
+    def passes(docnum: int) -> bool:
+        return all(mask[docnum] for mask in masks.values())
 
     offset = (page - 1) * page_size
     needed = offset + page_size
     scores: dict[int, float] = {}
     if sort != "relevance" or not text:
         sort_name = sort if sort != "relevance" else "browse"  # an empty query has no relevance
-        order = table.order(sort_name)
-        if len(final) < len(order) // 8:
-            full = sorted(final, key=table.position(sort_name)) if final else []
-        else:
-            full = [d for d in order if d in final]
-        ordered = full[offset:needed]
+        ordered = table.take_in_order(sort_name, final, needed)[offset:needed]
         factor = table.factor
-        scores = {d: scored[d] * factor[d] for d in ordered if d in scored}
-        scores.update((d, s) for d, s in pinned if d in final)
+        for docnum in ordered:
+            score = scored.score_of(docnum) if len(scored) else None
+            if score is not None:
+                scores[docnum] = score * float(factor[docnum])
+        scores.update((d, s) for d, s in pinned if passes(d))
     else:
-        head = [(d, s) for d, s in pinned if d in final]
+        head = [(d, s) for d, s in pinned if passes(d)]
         ordered_all = [d for d, _ in head]
         scores = dict(head)
-        if len(ordered_all) < needed and scored:
-            factor = table.factor
-            position = table.position("designation")
-            rest = final - pinned_docs if pinned_docs else final
-            focus = table.focus
-            # A pool by relevance and status, then the title-length normalisation (facets.py)
-            # decides among it; at equal score: in force first (the factor), then designation order.
-            pool = heapq.nlargest(max(needed - len(ordered_all), RERANK_POOL), rest,
-                                  key=lambda d: scored[d] * factor[d])
-            top = sorted(pool, key=lambda d: (scored[d] * factor[d] * focus[d], factor[d], -position(d)),
-                         reverse=True)[:needed - len(ordered_all)]
-            for docnum in top:
-                ordered_all.append(docnum)
-                scores[docnum] = scored[docnum] * factor[docnum] * focus[docnum]
+        if len(ordered_all) < needed and len(scored):
+            ordered_all.extend(_rank_words(table, scored, masks, pinned_docs, needed - len(ordered_all), scores))
         ordered = ordered_all[offset:needed]
 
     hits = [_hit(table.rows[d], scores.get(d), und, lang) for d in ordered]
@@ -199,7 +186,7 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
         if cache_key is not None and cache_key in table.facet_cache:
             facet_counts = table.facet_cache[cache_key]
         else:
-            facet_counts = count_facets(table, matched, filters, filter_sets)
+            facet_counts = count_facets(table, matched, filters, masks)
             if cache_key is not None:
                 table.facet_cache[cache_key] = facet_counts
     suggestion = suggest_spelling(und, searcher, text) if text and und.unknown else None
@@ -207,14 +194,46 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
                         suggestion=suggestion, page=page, page_size=page_size)
 
 
-def _evaluate(word_q, table: DocTable) -> dict[int, float]:
+def _rank_words(table: DocTable, scored: Scored, masks: dict, pinned_docs: np.ndarray, count: int,
+                  scores: dict[int, float]) -> list[int]:
+    """The best ``count`` word matches that pass the filters and are not pinned; fills ``scores``.
+
+    A pool by relevance and status (every match scoring at least the RERANK_POOL-th best, ties
+    included), then the title-length normalisation (facets.py) decides among it; at equal
+    score: in force first (the factor), then designation order.
+    """
+    keep = np.ones(len(scored), dtype=bool)
+    for mask in masks.values():
+        keep &= mask[scored.docs]
+    if len(pinned_docs):
+        keep &= ~np.isin(scored.docs, pinned_docs)
+    docs = scored.docs[keep]
+    if not len(docs):
+        return []
+    factor = table.factor[docs]
+    value = scored.scores[keep] * factor
+    pool_size = max(count, RERANK_POOL)
+    if len(value) > pool_size:
+        threshold = np.partition(value, len(value) - pool_size)[len(value) - pool_size]
+        in_pool = value >= threshold
+        docs, factor, value = docs[in_pool], factor[in_pool], value[in_pool]
+    final = value * table.focus[docs]
+    places = table.position("designation")[docs]
+    top = np.lexsort((places, -factor, -final))[:count]
+    chosen = docs[top].tolist()
+    scores.update(zip(chosen, final[top].tolist()))
+    return chosen
+
+
+def _evaluate(word_q, table: DocTable) -> Scored:
     """Scores of the live documents matching the word query (empty without one)."""
     if word_q is None:
-        return {}
+        return EMPTY
     scored = evaluate(word_q, table.terms)
-    if len(table.alive) != len(table.rows):  # deleted documents linger in postings until a merge
-        rows = table.rows
-        scored = {d: s for d, s in scored.items() if rows[d] is not None}
+    if len(table.alive) != len(table.rows) and len(scored):  # deleted documents linger in postings until a merge
+        live = table.live[scored.docs]
+        if not live.all():
+            scored = Scored(scored.docs[live], scored.scores[live])
     return scored
 
 
@@ -243,12 +262,12 @@ def make_snippet(titles: dict[str, str], und: Understood, lang: str) -> str:
         return ""
     best = None
     for tlang, title in titles.items():
-        marked, count = highlight(title, und)
+        spans = match_spans(title, und)
         # the reader's language when it has a match, else the title with most matches
-        rank = (count > 0, tlang == lang, count, tlang == "en")
+        rank = (bool(spans), tlang == lang, len(spans), tlang == "en")
         if best is None or rank > best[0]:
-            best = (rank, marked)
-    return best[1]
+            best = (rank, title, spans)
+    return mark_spans(best[1], best[2])
 
 
 def _find_all(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -262,14 +281,18 @@ def _find_all(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def highlight(title: str, und: Understood) -> tuple[str, int]:
-    """A title HTML-escaped with matched words in <mark>, and how many were marked."""
+def match_spans(title: str, und: Understood) -> list[list[int]]:
+    """The [start, end] of every matched word of a title, overlaps merged, in order."""
     spans: list[tuple[int, int]] = []
     if und.words or und.stems:
+        words, stems = und.words, und.stems
+        if und.heads is None:
+            und.heads = (collect_stem_heads(stems),)
+        heads = und.heads[0]
         for m in LATIN_WORD.finditer(title):
-            lowered, stemmed = highlight_keys(m.group())
-            if lowered in und.words or stemmed in und.stems:
-                spans.append((m.start(), m.end()))
+            low = fold_word(m.group())
+            if low in words or ((heads is None or low[:2] in heads) and stem_word(low) in stems):
+                spans.append(m.span())
     if und.cjk:
         found = _find_all(title, und.cjk)
         if not found and HAS_CJK.search(title):
@@ -279,7 +302,7 @@ def highlight(title: str, und: Understood) -> tuple[str, int]:
                 found = _find_all(folded, und.cjk)
         spans.extend(found)
     if not spans:
-        return html.escape(title), 0
+        return []
     spans.sort()
     merged: list[list[int]] = []
     for start, end in spans:
@@ -287,10 +310,23 @@ def highlight(title: str, und: Understood) -> tuple[str, int]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
+    return merged
+
+
+def mark_spans(title: str, spans: list[list[int]]) -> str:
+    """The title HTML-escaped, each span in <mark>."""
+    if not spans:
+        return html.escape(title)
     out, pos = [], 0
-    for start, end in merged:
+    for start, end in spans:
         out.append(html.escape(title[pos:start]))
         out.append(f"<mark>{html.escape(title[start:end])}</mark>")
         pos = end
     out.append(html.escape(title[pos:]))
-    return "".join(out), len(merged)
+    return "".join(out)
+
+
+def highlight(title: str, und: Understood) -> tuple[str, int]:
+    """A title HTML-escaped with matched words in <mark>, and how many were marked."""
+    spans = match_spans(title, und)
+    return mark_spans(title, spans), len(spans)

@@ -181,13 +181,15 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Do the once-per-process work now (a server calls this at start, not the first user):
-        load jieba's dictionary, the document table, the sort orders and the suggestion lists."""
+        load jieba's dictionary, the document table, the sort orders, the suggestion lists, and
+        read the postings arrays once so that their pages are in memory."""
         load_jieba()
         with self._lock:
             _, table = self._reading()
             for sort in ("designation", "date", "browse"):
                 table.position(sort)
             self._suggestions(table)
+            table.terms.touch()
 
     def keys(self) -> set[str]:
         """Every indexed key."""
@@ -240,7 +242,7 @@ class SearchIndex:
     def _suggestions(self, table: DocTable):
         if self._suggest_cache is None or self._suggest_cache[0] is not table:
             designations, titles = [], []
-            for docnum in table.alive:
+            for docnum in table.alive.tolist():
                 row = table.rows[docnum]
                 dashed = dash_form(row[ROW_DESIGNATION])
                 # in force first among equal prefixes (0 sorts before 1)
