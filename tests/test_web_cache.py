@@ -23,18 +23,10 @@ from catalogue.web.cache import (
     read_lang_cookie,
 )
 from catalogue.web.security import csrf_token
-from test_web_support import build_catalogue, soup_of
+from test_web_support import NEW_RECORD, build_catalogue, soup_of
 
 ZH = "zh-CN,zh;q=0.9"
 EN = "en-GB,en;q=0.9"
-#: A real edition that the fixture catalogue lacks (ISO/TC 153, published March 2017).
-NEW_RECORD = {
-    "designation": "ISO 5211:2017", "status": "current",
-    "titles": {"en": "Industrial valves - Part-turn actuator attachments"},
-    "dates": {"published": "2017-03", "in_force": None, "withdrawn": None}, "ics": ["23.060.01"],
-    "ccs": None, "committee": "ISO/TC 153", "edition": "2", "pages": None, "languages": [],
-    "relations": [], "holdings": [],
-}
 PAGES = [
     "/", "/index.json", "/search?q=valves", "/search.json?q=valves&status=current&sort=date",
     "/search?q=%E9%97%B8%E9%98%80&publisher=ISO", "/standards/iso-5208-2015", "/standards/iso-5208-2015.json",

@@ -23,18 +23,10 @@ from catalogue.web import create_app
 from catalogue.web.cache import IndexWatch, make_canonical_query, read_index_fingerprint
 from catalogue.web.search import make_add_links, search_url
 from catalogue.web.templating import EXTENSION_KEY, MemoUrlFor, rewrite_fixed_strings, translate_fixed
-from test_web_support import build_catalogue
+from test_web_support import NEW_RECORD, build_catalogue
 
 ZH = "zh-CN,zh;q=0.9"
 EN = "en-GB,en;q=0.9"
-#: A real edition that the fixture catalogue lacks (ISO/TC 153, published March 2017).
-NEW_RECORD = {
-    "designation": "ISO 5211:2017", "status": "current",
-    "titles": {"en": "Industrial valves - Part-turn actuator attachments"},
-    "dates": {"published": "2017-03", "in_force": None, "withdrawn": None}, "ics": ["23.060.01"],
-    "ccs": None, "committee": "ISO/TC 153", "edition": "2", "pages": None, "languages": [],
-    "relations": [], "holdings": [],
-}
 PAGES = [
     "/", "/search?q=valves", "/search?q=valves&status=current&publisher=ISO&sort=date", "/search?q=%E9%97%B8%E9%98%80",
     "/search?q=nothing-matches-this", "/standards/iso-5208-2015", "/standards/iso-5208-1982", "/standards/gb-t-13927-2022",
