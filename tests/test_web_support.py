@@ -22,9 +22,9 @@ SYSTEMS_AND_SCHEMES = [Path(__file__).parent / "data" / "web" / name
                        for name in ("systems.valves.yaml", "schemes.mccb.yaml")]
 RECORDS = 31
 
-#: A real edition that the fixture catalogue lacks (ISO/TC 153, published March 2017).
+#: A real edition that the fixture catalogue lacks (ISO/TC 153, published March 2017, replaced by ISO 5211:2023).
 NEW_RECORD = {
-    "designation": "ISO 5211:2017", "status": "current",
+    "designation": "ISO 5211:2017", "status": "replaced",
     "titles": {"en": "Industrial valves - Part-turn actuator attachments"},
     "dates": {"published": "2017-03", "in_force": None, "withdrawn": None}, "ics": ["23.060.01"],
     "ccs": None, "committee": "ISO/TC 153", "edition": "2", "pages": None, "languages": [],
