@@ -513,7 +513,7 @@ def _build_cn(m: re.Match, shown: str) -> Designation:
 
 
 def _build_group(m: re.Match, shown: str) -> Designation:
-    """Group (T/ZZB 0001-2018) and enterprise (Q/ZJSB 001-2020) standards."""
+    """Group (T/ZZB 0664-2018) and enterprise (Q/ZJSB 001-2020) standards."""
     prefix = f"{m.group('grp').upper()}/{m.group('grp_code').upper()}"
     number, part, year = m.group("grp_no"), m.group("grp_part") or "", m.group("grp_y") or ""
     numbered = number + (f".{part}" if part else "")

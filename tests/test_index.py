@@ -36,7 +36,7 @@ def ix(tmp_path):
 @pytest.mark.parametrize("text, dashed", [
     ("ISO 5208:2015", "iso-5208-2015"), ("iso5208:2015", "iso-5208-2015"), ("GB/T12238", "gb-t-12238"),
     ("GBT 12238-2008", "gb-t-12238-2008"), ("ＧＢ／Ｔ １２２３８", "gb-t-12238"), ("IEC 60947-2", "iec-60947-2"),
-    ("DB33/T 1234", "db-33-t-1234"), ("T/ZZB 0001-2020", "t-zzb-0001-2020"), ("API 600", "api-600"),
+    ("DB33/T 778", "db-33-t-778"), ("T/ZZB 2109-2021", "t-zzb-2109-2021"), ("API 600", "api-600"),
 ])
 def test_dash_form(text, dashed):
     assert dash_form(text) == dashed
