@@ -380,9 +380,9 @@ def changes(ctx, since, scheme_id, system_id, as_json):
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
         raise UsageError(f"--since '{since}' is not a date; write it as YYYY-MM-DD.")
     with _store(ctx) as store:
-        if scheme_id and not store.db.execute("SELECT 1 FROM schemes WHERE id = ?", (scheme_id,)).fetchone():
+        if scheme_id and not store.has_scheme(scheme_id):
             raise NotFound(f"No benchmarking scheme '{scheme_id}'; `catalogue changes --help` says how to list them.")
-        if system_id and not store.db.execute("SELECT 1 FROM systems WHERE id = ?", (system_id,)).fetchone():
+        if system_id and not store.has_system(system_id):
             raise NotFound(f"No standard system '{system_id}'.")
         events = changes_for(store, since, scheme_id, system_id)
     if as_json:

@@ -39,23 +39,17 @@ class CheckedReference:
         return self.current or self.text
 
 
-def _designation_of(store: Store, key: str | None) -> str | None:
-    if not key:
-        return None
-    row = store.db.execute("SELECT designation FROM standards WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
 def check_reference(store: Store, d, text: str = "", start: int = 0, end: int = 0) -> CheckedReference:
     """Verdict for one parsed designation."""
     in_force = store.edition_in_force_key(d.work) if store.work_exists(d.work) else None
-    current = _designation_of(store, in_force)
+    in_force_record = store.describe(in_force)
+    current = in_force_record[1] if in_force_record else None
     dated = bool(d.year or d.supplement)
     if dated:
-        row = store.db.execute("SELECT status FROM standards WHERE key = ?", (d.key,)).fetchone()
-        if row is None:
+        found = store.describe(d.key)
+        if found is None:
             return CheckedReference(text, start, end, d.key, False, None, "unknown", current, in_force)
-        status = row[0] or None
+        status = found[2]
         if d.key == in_force:
             verdict = "current"
         elif status == "upcoming":
@@ -68,19 +62,13 @@ def check_reference(store: Store, d, text: str = "", start: int = 0, end: int = 
             verdict = "withdrawn"
         return CheckedReference(text, start, end, d.key, True, status, verdict, current, in_force)
     if store.work_exists(d.work):
-        if in_force:
-            status = store.db.execute("SELECT status FROM standards WHERE key = ?", (in_force,)).fetchone()[0]
-            return CheckedReference(text, start, end, d.work, True, status, "current", current, in_force)
-        upcoming = store.db.execute(
-            "SELECT key FROM standards WHERE work = ? AND status = 'upcoming' ORDER BY year DESC", (d.work,)).fetchone()
-        if upcoming:
+        if in_force_record:
+            return CheckedReference(text, start, end, d.work, True, in_force_record[2], "current", current, in_force)
+        if store.upcoming_edition_key(d.work):
             return CheckedReference(text, start, end, d.work, True, "upcoming", "upcoming", None)
         return CheckedReference(text, start, end, d.work, True, "withdrawn", "withdrawn", None)
     # An undated number that only exists as parts ("ISO 4126" for ISO 4126-1 ... -10).
-    parts = sorted({r[0] for r in store.db.execute(
-        "SELECT DISTINCT work FROM standards WHERE work LIKE ? ESCAPE '\\' LIMIT 50",
-        (d.work.replace("_", "\\_").replace("%", "\\%") + "-%",))})
-    parts = [w for w in parts if w[len(d.work) + 1:len(d.work) + 2].isdigit()]
+    parts = store.list_part_works(d.work)
     if len(parts) > 1:
         return CheckedReference(text, start, end, d.work, False, None, "ambiguous", None, None, tuple(parts))
     return CheckedReference(text, start, end, d.key, False, None, "unknown", None)

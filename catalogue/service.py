@@ -89,10 +89,10 @@ class Catalogue:
         out = {}
         works: dict[str, str | None] = {}
         for key in keys:
-            rec_work = self.store.db.execute("SELECT work FROM standards WHERE key = ?", (key,)).fetchone()
-            if rec_work is None:
+            found = self.store.describe(key)
+            if found is None:
                 continue
-            work = rec_work[0]
+            work = found[0]
             if work not in works:
                 works[work] = self.store.edition_in_force_key(work)
             out[key] = {"in_force": works[work] == key, "systems": self.systems_of(key)}
@@ -102,13 +102,7 @@ class Catalogue:
         return self.extras_for(self.store.keys())
 
     def systems_of(self, key: str) -> list[str]:
-        try:
-            rows = self.store.db.execute(
-                "SELECT DISTINCT system_id FROM system_members WHERE member_key = ?", (key,)
-            ).fetchall()
-        except Exception:  # systems arrive with a later migration; no table means no systems
-            return []
-        return [r[0] for r in rows]
+        return self.store.list_system_ids_of(key)
 
     def update_index(self, keys: set[str]) -> None:
         """Bring the index in line with the store for ``keys`` (written, or deleted).

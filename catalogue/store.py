@@ -603,6 +603,52 @@ class Store:
                 }
         return out
 
+    def read_write_marks(self) -> tuple[int, int]:
+        """What moves whenever the file is written: (PRAGMA data_version, which changes when another
+        connection commits; total_changes, which counts this connection's own writes), e.g. (3, 120).
+        Raises sqlite3.Error when the connection is closed or broken."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+
+    def describe(self, key: str | None) -> tuple[str, str, str | None] | None:
+        """Work, designation and status of one record, or None when it is not catalogued:
+        'iso-5208-2015' -> ('iso-5208', 'ISO 5208:2015', 'current'); a status no source gave is None."""
+        if not key:
+            return None
+        row = self.db.execute("SELECT work, designation, status FROM standards WHERE key = ?", (key,)).fetchone()
+        return (row["work"], row["designation"], row["status"] or None) if row else None
+
+    def upcoming_edition_key(self, work: str) -> str | None:
+        """The newest edition of ``work`` announced but not yet in force: 'gb-t-13927' -> 'gb-t-13927-2022'."""
+        row = self.db.execute("SELECT key FROM standards WHERE work = ? AND status = 'upcoming' ORDER BY year DESC",
+                              (work,)).fetchone()
+        return row[0] if row else None
+
+    def list_part_works(self, work: str, limit: int = 50) -> list[str]:
+        """Works numbered as parts of ``work``, sorted: 'iso-4126' -> ['iso-4126-1', 'iso-4126-10', 'iso-4126-2', ...]
+        (a digit must follow the dash, so 'iso-4126-draft' is not a part)."""
+        pattern = work.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "-%"
+        rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work LIKE ? ESCAPE '\\' LIMIT ?",
+                               (pattern, limit))
+        return sorted(w for (w,) in rows if w[len(work) + 1:len(work) + 2].isdigit())
+
+    def list_system_ids_of(self, key: str) -> list[str]:
+        """The industry systems that list this edition as a member: 'iso-5208-2015' -> ['valves']
+        ([] in a catalogue made before the systems tables, migration 002)."""
+        if not self.has_table("system_members"):
+            return []
+        rows = self.db.execute("SELECT DISTINCT system_id FROM system_members WHERE member_key = ?", (key,))
+        return [r[0] for r in rows]
+
+    def has_system(self, system_id: str) -> bool:
+        """Whether an industry standard system with this id is catalogued: 'valves' -> True."""
+        return self.has_table("systems") and self.db.execute(
+            "SELECT 1 FROM systems WHERE id = ?", (system_id,)).fetchone() is not None
+
+    def has_scheme(self, scheme_id: str) -> bool:
+        """Whether a benchmarking scheme with this id is catalogued: 'mccb-2024' -> True."""
+        return self.has_table("schemes") and self.db.execute(
+            "SELECT 1 FROM schemes WHERE id = ?", (scheme_id,)).fetchone() is not None
+
     def has_table(self, name: str) -> bool:
         """Whether the file has table ``name`` ('systems', 'schemes': later migrations add them)."""
         found = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()

@@ -2,6 +2,8 @@
 real SQLite file: the SQL that catalogue/web/queries.py used to run itself."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from catalogue.records import ClassNode, Standard
@@ -164,3 +166,59 @@ def test_cached_counts_follow_a_write(filled):
     with filled.transaction():
         filled.merge(record("JB/T 8527-1997", "jb-t-8527-1997", ccs="J16"), "t", at="2026-05-01T00:00:00Z")
     assert queries.class_counts(filled, "ccs")["J16"] == 3
+
+
+# ------------------------------------------------------------- questions the checker and the CLI ask
+
+def test_describe_gives_work_designation_and_status(filled):
+    assert filled.describe("iso-5208-2015") == ("iso-5208", "ISO 5208:2015", "current")
+    # No source gave GB/T 13927-2022 a status in this fixture: None, not ''.
+    assert filled.describe("gb-t-13927-2022") == ("gb-t-13927", "GB/T 13927-2022", None)
+    assert [filled.describe(k) for k in ("iso-5208-1982", "", None)] == [None, None, None]
+
+
+def test_upcoming_edition_key_only_for_announced_editions(filled):
+    assert filled.upcoming_edition_key("gb-t-13927") is None
+    with filled.transaction():
+        # GB/T 13927-2022 was announced on 2022-12-30 and came into force on 2023-07-01.
+        filled.merge(record("GB/T 13927-2022", "gb-t-13927-2022", status="upcoming"), "test:plan", at=APR)
+    assert filled.upcoming_edition_key("gb-t-13927") == "gb-t-13927-2022"
+    assert filled.upcoming_edition_key("iso-5208") is None
+
+
+def test_list_part_works_needs_a_digit_after_the_dash(store):
+    with store.transaction():
+        for designation, key, work in [("ISO 4126-1:2013", "iso-4126-1-2013", "iso-4126-1"),
+                                       ("ISO 4126-10:2010", "iso-4126-10-2010", "iso-4126-10"),
+                                       ("ISO 4126-2:2018", "iso-4126-2-2018", "iso-4126-2"),
+                                       ("ISO 41260:2021", "iso-41260-2021", "iso-41260")]:
+            store.merge(Standard(designation=designation, key=key, work=work), "test", at=JAN)
+    assert store.list_part_works("iso-4126") == ["iso-4126-1", "iso-4126-10", "iso-4126-2"]
+    assert store.list_part_works("iso-4126", limit=1) in (["iso-4126-1"], ["iso-4126-10"], ["iso-4126-2"])
+    assert store.list_part_works("iso_4126") == []  # '_' is a literal, not LIKE's any-character
+
+
+def test_systems_and_schemes_by_id_and_member(tmp_path, store):
+    from ingest.pipeline import ingest_paths
+
+    system = tmp_path / "systems.valves.yaml"
+    system.write_text("system:\n  id: valves\n  titles: {zh: 阀门产业标准体系, en: Valves}\n  nodes:\n"
+                      "    - code: \"1\"\n      titles: {en: Testing}\n      standards: [ISO 5208:2015, GB/T 13927]\n",
+                      encoding="utf-8")
+    assert (store.has_system("valves"), store.list_system_ids_of("iso-5208-2015")) == (False, [])
+    report = ingest_paths(store, [system])
+    assert report.problems == []
+    assert (store.has_system("valves"), store.has_system("pumps"), store.has_scheme("valves")) == (True, False, False)
+    assert store.list_system_ids_of("iso-5208-2015") == ["valves"]
+    assert store.list_system_ids_of("iso-5208-2008") == []
+
+
+def test_write_marks_move_with_this_connections_writes(store):
+    before = store.read_write_marks()
+    with store.transaction():
+        store.merge(record("ISO 5208:2015", "iso-5208-2015", status="current"), "test", at=JAN)
+    after = store.read_write_marks()
+    assert after[1] > before[1]
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.read_write_marks()

@@ -200,10 +200,8 @@ def read_catalogue_generation(app: Flask) -> Hashable | None:
     cat = app.extensions.get("catalogue")
     if cat is None:
         return None
-    db = cat.store.db
     try:
-        data_version = db.execute("PRAGMA data_version").fetchone()[0]
-        changes = db.total_changes
+        data_version, changes = cat.store.read_write_marks()
     except sqlite3.Error:
         # A closed or broken store: serve nothing from the cache; the view reports the problem.
         return None

@@ -44,8 +44,8 @@ def cited_by_schemes(store, key: str) -> list[dict]:
         return []
     from catalogue.systems import schemes_citing
 
-    row = store.db.execute("SELECT work FROM standards WHERE key = ?", (key,)).fetchone()
-    found = schemes_citing(store, key, row[0] if row else key)
+    record = store.describe(key)
+    found = schemes_citing(store, key, record[0] if record else key)
     return [{**item, "url": f"/schemes/{item['id']}"} for item in found]
 
 
