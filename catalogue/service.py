@@ -68,7 +68,8 @@ class Catalogue:
         other_ingest = self._ingest_lock is None and self._ingest_running()
         stale = not other_ingest and (self._dirty() or idx.count() != self.store.count())
         if stale or not idx.healthy():
-            if idx.count() == 0 and not dirty.exists():
+            # A first index (new catalogue, or this run's own first file) is news, not a warning.
+            if idx.count() == 0 and not self._dirty():
                 log.info("building the search index at %s from the store", self.home / INDEX_DIR)
             else:
                 log.warning("search index at %s is missing or out of date: rebuilding it from the store",

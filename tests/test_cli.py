@@ -138,3 +138,17 @@ def test_init_creates_an_empty_catalogue(runner, tmp_path):
     con = sqlite3.connect(tmp_path / "h" / "catalogue.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
+
+
+def test_first_ingest_builds_the_index_without_a_warning(tmp_path, caplog):
+    # A new catalogue's first index is built from the store at the first file's commit: that
+    # is news (logged at INFO), not "missing or out of date" (a WARNING meant for repairs).
+    import logging
+
+    from catalogue.service import Catalogue
+
+    with caplog.at_level(logging.INFO, logger="catalogue"), Catalogue(tmp_path / "fresh", create=True) as cat:
+        report = cat.ingest([SMALL])
+        assert report.added > 0 and cat.index.count() == cat.store.count()
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records if "search index" in r.getMessage()]
+    assert messages and all(level == "INFO" and "building the search index" in text for level, text in messages), messages
