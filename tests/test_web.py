@@ -153,7 +153,7 @@ def test_standard_page_shows_every_field(client):
     holdings = [[text_of(td) for td in tr.select("td")] for tr in page.select("table.holdings tbody tr")]
     assert holdings == [["paper", "ISO-V-0153", "reading room", "English edition"]]
     provenance_fields = [text_of(tr.td) for tr in page.select("table.provenance tbody tr")]
-    assert "status" in provenance_fields and "titles.en" in provenance_fields
+    assert "Status" in provenance_fields and "Title (English)" in provenance_fields and "Title (French)" in provenance_fields
     assert {text_of(tr.select("td")[1]) for tr in page.select("table.provenance tbody tr")} == {"catalogue-jsonl:catalogue.jsonl"}
     exports = {text_of(a): a["href"] for a in page.select(".exports a")}
     assert exports == {"JSON": "/standards/iso-5208-2015.json", "CSV": "/standards/iso-5208-2015.csv",

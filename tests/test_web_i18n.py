@@ -72,6 +72,13 @@ def test_dates_and_numbers_by_locale(client):
     assert timeline == ["发布于 2008", "发布于 2022年12月30日"]
 
 
+def test_provenance_names_fields_in_the_interface_language(client):
+    zh = soup_of(client.get("/standards/gb-t-13927-2022", headers={"Accept-Language": "zh"}))
+    fields = [text_of(tr.td) for tr in zh.select("table.provenance tbody tr")]
+    assert {"实施日期", "发布日期", "状态", "名称（中文）", "名称（英语）", "技术委员会"} <= set(fields), fields
+    assert not [f for f in fields if f.isascii() and f not in ("ICS", "CCS")], fields
+
+
 def test_error_pages_are_translated(client):
     zh = client.get("/standards/iso-5208-2099", headers={"Accept-Language": "zh-CN"})
     page = soup_of(zh)

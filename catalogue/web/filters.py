@@ -104,6 +104,28 @@ def _format_number(value: int | float, lang: str) -> str:
     return format_decimal(value, locale=lang)
 
 
+#: The record fields a source may vouch for (the store's provenance rows), named as the details list names them.
+FIELD_LABELS = {
+    "designation": _l("Designation"), "type": _l("Document type"), "number": _l("Number"), "part": _l("Part"),
+    "year": _l("Year"), "supplement": _l("Supplement"), "status": _l("Status"), "published": _l("Published"),
+    "in_force": _l("In force from"), "withdrawn": _l("Withdrawn on"), "edition": _l("Edition"),
+    "pages": _l("Pages"), "ics": _l("ICS"), "ccs": _l("CCS"), "committee": _l("Committee"),
+    "languages": _l("Languages"), "keywords": _l("Keywords"),
+}
+
+
+def field_label(name: str) -> str:
+    """A provenance field in words: 'in_force' -> 'In force from' / '实施日期', 'titles.fr' ->
+    'Title (French)' / '名称（法语）'; a field this list does not know stays as it is."""
+    base, _dot, lang = (name or "").partition(".")
+    if lang and base == "titles":
+        return _("Title (%(language)s)", language=language_name(lang))
+    if lang and base == "scope":
+        return _("Scope (%(language)s)", language=language_name(lang))
+    label = FIELD_LABELS.get(name or "")
+    return str(label) if label is not None else (name or "")
+
+
 def language_name(code: str) -> str:
     """'fr' -> 'French' / '法语', named in the interface language; unknown codes stay as they are."""
     return _language_name(code, current_language())
@@ -189,6 +211,7 @@ def init_app(app: Flask) -> None:
         locale_date=locale_date,
         locale_number=locale_number,
         language_name=language_name,
+        field_label=field_label,
         best_title=best_title,
         best_title_lang=best_title_lang,
         other_title=other_title,
