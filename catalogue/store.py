@@ -28,6 +28,7 @@ from .records import (
     Relation,
     Standard,
 )
+from .store_queries import StoreQueries
 
 DB_NAME = "catalogue.sqlite3"
 
@@ -73,7 +74,7 @@ class MergeOutcome:
     fields: tuple[str, ...] = ()
 
 
-class Store:
+class Store(StoreQueries):
     """The SQLite catalogue under a home folder."""
 
     def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
@@ -534,125 +535,6 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-    # ----------------------------------------------------------------- questions the web pages ask
-    def read_version_stamp(self) -> tuple[int, str | None, int, int]:
-        """What changes whenever anything is written, read in one statement (one snapshot):
-        (records, latest updated_at, last change-log seq, classification nodes), e.g.
-        (4256, '2026-11-25T08:30:00Z', 4310, 1521); an empty catalogue gives (0, None, 0, 0)."""
-        row = self.db.execute(
-            "SELECT (SELECT COUNT(*) FROM standards), (SELECT MAX(updated_at) FROM standards), "
-            "(SELECT COALESCE(MAX(seq), 0) FROM changes), (SELECT COUNT(*) FROM classifications)"
-        ).fetchone()
-        return (row[0], row[1], row[2], row[3])
-
-    def list_record_ics(self) -> list[list[str]]:
-        """The ICS codes of each record that has any, one list per record, in no set order:
-        [['23.060.01'], ['23.060.10', '23.060.20'], ...] (counts per ICS node and pillar)."""
-        return [json.loads(raw) for (raw,) in self.db.execute("SELECT ics FROM standards WHERE ics != '[]'")]
-
-    def list_record_ccs(self) -> list[str]:
-        """The CCS code of each record that has one, in no set order: ['J16', 'J16', 'W10', ...]."""
-        return [code for (code,) in self.db.execute("SELECT ccs FROM standards WHERE ccs != ''")]
-
-    def count_by_committee(self) -> dict[str, int]:
-        """Records per committee reference, records without one left out: {'ISO/TC 153': 12, ...}."""
-        rows = self.db.execute("SELECT committee, COUNT(*) FROM standards WHERE committee != '' GROUP BY committee")
-        return {r[0]: r[1] for r in rows}
-
-    def list_recently_updated(self, limit: int = 20) -> list[dict]:
-        """The ``limit`` records added or changed last, newest first (ties by key), as plain dicts:
-        [{'key': 'iso-5208-2015', 'designation': 'ISO 5208:2015', 'titles': {'en': ...},
-        'status': 'current', 'added_at': ..., 'updated_at': ..., 'change': 'added'}, ...];
-        ``change`` is 'changed' once updated_at moved past added_at, and status '' reads 'unknown'."""
-        rows = self.db.execute(
-            "SELECT key, designation, titles, status, added_at, updated_at FROM standards "
-            "ORDER BY updated_at DESC, key LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [
-            {
-                "key": r["key"], "designation": r["designation"], "titles": json.loads(r["titles"]),
-                "status": r["status"] or "unknown", "added_at": r["added_at"], "updated_at": r["updated_at"],
-                "change": "added" if r["added_at"] == r["updated_at"] else "changed",
-            }
-            for r in rows
-        ]
-
-    def fetch_briefs(self, keys: Iterable[str]) -> dict[str, dict]:
-        """Designation, status, dates and titles of many records by key, in queries of 500 keys
-        (relation lists, timelines): ['iso-5208-2015', 'gb-t-1-1999'] -> {'iso-5208-2015': {'key',
-        'work', 'designation', 'status', 'year', 'published', 'in_force', 'withdrawn', 'supplement',
-        'titles'}}; keys not catalogued (and empty ones) are left out, status '' reads 'unknown'."""
-        wanted = sorted({k for k in keys if k})
-        out: dict[str, dict] = {}
-        for start in range(0, len(wanted), 500):
-            # 500 stays well under SQLite's bound-parameter limit (999 before 3.32).
-            chunk = wanted[start:start + 500]
-            rows = self.db.execute(
-                "SELECT key, work, designation, status, year, published, in_force, withdrawn, supplement, titles "
-                f"FROM standards WHERE key IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            for r in rows:
-                out[r["key"]] = {
-                    "key": r["key"], "work": r["work"], "designation": r["designation"],
-                    "status": r["status"] or "unknown", "year": r["year"], "published": r["published"],
-                    "in_force": r["in_force"], "withdrawn": r["withdrawn"], "supplement": r["supplement"],
-                    "titles": json.loads(r["titles"]),
-                }
-        return out
-
-    def read_write_marks(self) -> tuple[int, int]:
-        """What moves whenever the file is written: (PRAGMA data_version, which changes when another
-        connection commits; total_changes, which counts this connection's own writes), e.g. (3, 120).
-        Raises sqlite3.Error when the connection is closed or broken."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
-
-    def describe(self, key: str | None) -> tuple[str, str, str | None] | None:
-        """Work, designation and status of one record, or None when it is not catalogued:
-        'iso-5208-2015' -> ('iso-5208', 'ISO 5208:2015', 'current'); a status no source gave is None."""
-        if not key:
-            return None
-        row = self.db.execute("SELECT work, designation, status FROM standards WHERE key = ?", (key,)).fetchone()
-        return (row["work"], row["designation"], row["status"] or None) if row else None
-
-    def upcoming_edition_key(self, work: str) -> str | None:
-        """The newest edition of ``work`` announced but not yet in force: 'gb-t-13927' -> 'gb-t-13927-2022'."""
-        row = self.db.execute("SELECT key FROM standards WHERE work = ? AND status = 'upcoming' ORDER BY year DESC",
-                              (work,)).fetchone()
-        return row[0] if row else None
-
-    def list_part_works(self, work: str, limit: int = 50) -> list[str]:
-        """Works numbered as parts of ``work``, sorted: 'iso-4126' -> ['iso-4126-1', 'iso-4126-10', 'iso-4126-2', ...]
-        (a digit must follow the dash, so 'iso-4126-draft' is not a part)."""
-        pattern = work.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "-%"
-        rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work LIKE ? ESCAPE '\\' LIMIT ?",
-                               (pattern, limit))
-        return sorted(w for (w,) in rows if w[len(work) + 1:len(work) + 2].isdigit())
-
-    def list_system_ids_of(self, key: str) -> list[str]:
-        """The industry systems that list this edition as a member: 'iso-5208-2015' -> ['valves']
-        ([] in a catalogue made before the systems tables, migration 002)."""
-        if not self.has_table("system_members"):
-            return []
-        rows = self.db.execute("SELECT DISTINCT system_id FROM system_members WHERE member_key = ?", (key,))
-        return [r[0] for r in rows]
-
-    def has_system(self, system_id: str) -> bool:
-        """Whether an industry standard system with this id is catalogued: 'valves' -> True."""
-        return self.has_table("systems") and self.db.execute(
-            "SELECT 1 FROM systems WHERE id = ?", (system_id,)).fetchone() is not None
-
-    def has_scheme(self, scheme_id: str) -> bool:
-        """Whether a benchmarking scheme with this id is catalogued: 'mccb-2024' -> True."""
-        return self.has_table("schemes") and self.db.execute(
-            "SELECT 1 FROM schemes WHERE id = ?", (scheme_id,)).fetchone() is not None
-
-    def has_table(self, name: str) -> bool:
-        """Whether the file has table ``name`` ('systems', 'schemes': later migrations add them)."""
-        found = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
-        return found is not None
 
 
 def _edition_order(e) -> tuple:
