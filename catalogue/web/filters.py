@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from flask import Flask
@@ -135,7 +135,7 @@ def language_name(code: str) -> str:
 def _language_name(code: str, lang: str) -> str:
     try:
         name = Locale.parse(code).get_display_name(lang)
-    except (ValueError, TypeError, LookupError):
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):  # e.g. ?language=current
         return code
     return name or code
 
