@@ -20,7 +20,8 @@ from typing import BinaryIO, Iterator
 from lxml import etree
 
 from catalogue.records import ClassNode, Problem, Reading
-from ingest.iso_opendata import decode_text, iter_csv_records, read_path
+from ingest.files import read_path
+from ingest.iso_opendata import decode_text, iter_csv_records
 
 FORMAT = "iso-ics"
 DESCRIPTION = "ISO Open Data ICS classification (ICS.csv or ICS-simple.xml)"

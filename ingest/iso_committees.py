@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from catalogue.records import Committee, Problem, Reading
-from ingest.iso_opendata import decode_text, html_to_text, iter_csv_records, iter_json_objects, read_path
+from ingest.files import read_path
+from ingest.iso_opendata import decode_text, html_to_text, iter_csv_records, iter_json_objects
 
 FORMAT = "iso-committees"
 DESCRIPTION = "ISO Open Data technical committees (iso_technical_committees .jsonl or .csv)"

@@ -23,7 +23,8 @@ import re
 from typing import BinaryIO, Iterator
 
 from catalogue.records import Problem, Reading, Standard
-from ingest.iso_opendata import decode_text, html_to_text, iter_json_objects, read_path
+from ingest.files import read_path
+from ingest.iso_opendata import decode_text, html_to_text, iter_json_objects
 from ingest.relaton_yaml import iso_stage_status
 
 FORMAT = "iso-deliverables"

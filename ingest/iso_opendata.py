@@ -17,12 +17,10 @@ import csv
 import json
 import re
 import warnings
-from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import Iterator
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning
 
-from catalogue.records import Problem, Reading
 
 #: A quoted CSV field spanning more lines than this is taken for an unbalanced quote.
 MAX_RECORD_LINES = 200
@@ -30,19 +28,6 @@ MAX_RECORD_LINES = 200
 _BLOCKS = ("p", "div", "br", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table")
 _SPACES = re.compile(r"[ \t\xa0\u2002\u2003\u2009]+")
 
-
-
-def read_path(path, reader: Callable[[BinaryIO, str], Iterator[Reading]]) -> Iterator[Reading]:
-    """Open ``path`` as bytes and hand it to ``reader(fp, name)``; a file that cannot be opened
-    is one Problem. Shared by the ISO Open Data readers (deliverables, ICS, committees)."""
-    path = Path(path)
-    try:
-        fp = open(path, "rb")
-    except OSError as exc:
-        yield Reading(problem=Problem(str(path), None, None, f"cannot open the file ({exc.strerror})."))
-        return
-    with fp:
-        yield from reader(fp, str(path))
 
 def decode_text(raw: bytes) -> str:
     """Bytes to text: UTF-8 (BOM or not), else Windows-1252 as ISO's CSV exports use.

@@ -61,6 +61,7 @@ import yaml
 
 from catalogue.designation import try_parse
 from catalogue.records import Problem, Reading, Standard
+from ingest.files import read_path
 
 FORMAT = "relaton-yaml"
 DESCRIPTION = "Relaton YAML (ISO, IEC ... bibliographic records): a file, a folder, or a .tar.xz/.tar.gz/.zip archive"
@@ -157,13 +158,7 @@ def read(path) -> Iterator[Reading]:
     elif lower.endswith(TAR_SUFFIXES):
         yield from read_relaton_tar(path)
     else:
-        try:
-            fp = open(path, "rb")
-        except OSError as exc:
-            yield Reading(problem=Problem(str(path), None, None, f"cannot open the file ({exc.strerror})."))
-            return
-        with fp:
-            yield from read_relaton_yaml(fp, str(path))
+        yield from read_path(path, read_relaton_yaml)
 
 
 def read_relaton_folder(folder: Path) -> Iterator[Reading]:

@@ -1,0 +1,24 @@
+"""Opening a reader's file by path: one place says what a file that cannot be opened becomes.
+
+    >>> list(read_path("missing.yaml", read_relaton_yaml))
+    [Reading(problem=Problem('missing.yaml', None, None, 'cannot open the file (No such file or directory).'))]
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
+
+from catalogue.records import Problem, Reading
+
+
+def read_path(path, reader: Callable[[BinaryIO, str], Iterator[Reading]]) -> Iterator[Reading]:
+    """Open ``path`` as bytes and hand it to ``reader(fp, name)``, the name being the path as
+    given (docs/ingest.md); a file that cannot be opened is one Problem naming it."""
+    path = Path(path)
+    try:
+        fp = open(path, "rb")
+    except OSError as exc:
+        yield Reading(problem=Problem(str(path), None, None, f"cannot open the file ({exc.strerror})."))
+        return
+    with fp:
+        yield from reader(fp, str(path))
