@@ -115,9 +115,14 @@ class StoreQueries:
     def list_system_ids_of(self, key: str) -> list[str]:
         """The industry systems that list this edition as a member: 'iso-5208-2015' -> ['valves']
         ([] in a catalogue made before the systems tables, migration 002)."""
-        if not self.has_table("system_members"):
+        # Asked once per record by every reindex: one query, not a table check before each.
+        try:
+            rows = self.db.execute("SELECT DISTINCT system_id FROM system_members WHERE member_key = ?",
+                                   (key,)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
             return []
-        rows = self.db.execute("SELECT DISTINCT system_id FROM system_members WHERE member_key = ?", (key,))
         return [r[0] for r in rows]
 
     def has_system(self, system_id: str) -> bool:

@@ -222,3 +222,9 @@ def test_write_marks_move_with_this_connections_writes(store):
     store.close()
     with pytest.raises(sqlite3.ProgrammingError):
         store.read_write_marks()
+
+
+def test_system_ids_in_a_catalogue_made_before_the_systems_tables(store):
+    # Migration 002 adds the systems tables; a file without them has no systems, not an error.
+    store.db.execute("DROP TABLE system_members")
+    assert store.list_system_ids_of("iso-5208-2015") == []
