@@ -2,13 +2,24 @@
 
 Only the edges (``catalogue.cli`` and ``catalogue.web``) import this module: it is where the
 store, ``index/`` and ``ingest/`` meet, so the core stays free of Whoosh.
+
+Freshness has one answer (DESIGN.md): the store counts its write transactions (its
+*generation*, with the keys each wrote, :meth:`Store.generation`), and the index records the
+generation it reflects. In step means the two numbers are equal. Behind means: replay the keys
+written since (:meth:`Catalogue.catch_up`), which is safe to repeat; the index is rebuilt only
+when it cannot be opened, was written with another layout, knows no generation, is ahead of the
+store (a store restored from a copy), or is so far behind that a rebuild is cheaper.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
+import threading
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -17,14 +28,27 @@ from .store import Store, catalogue_home
 
 log = logging.getLogger("catalogue")
 INDEX_DIR = "index"
-# Written when an index update fails after the store committed; the next open rebuilds.
-DIRTY_MARK = "index.dirty"
-# Also written before an ingest's first commit and removed when it ends with the index in step:
-# a kill between a file's commit and its index update leaves it, so the next open rebuilds
-# (a count check alone misses a file that only enriched records already there).
-INGEST_MARK = "an ingest was in progress and may not have updated the index"
-# Held (shared) by every running ingest; a free lock with the mark left means the ingest died.
-INGEST_LOCK = "ingest.lock"
+#: Held while the index is being brought in step (replayed or rebuilt): one process does it at
+#: a time; the others wait (an ingest) or search the index as it is (a searcher).
+CATCH_UP_LOCK = "catch-up.lock"
+#: Beyond this many keys to replay (and a quarter of the catalogue), rebuilding is cheaper.
+REPLAY_LIMIT = 20000
+#: Records read and written per replay batch.
+REPLAY_BATCH = 2000
+#: How long an ingest waits for another process's catch-up before giving up on its own.
+WAIT_SECONDS = 900.0
+
+
+@dataclass
+class CatchUp:
+    """What :meth:`Catalogue.catch_up` did: ``in-step`` | ``replayed`` | ``rebuilt`` | ``busy`` |
+    ``failed``, the generations before and after, and how many keys it replayed."""
+
+    action: str
+    before: int | None
+    after: int | None
+    keys: int = 0
+    reason: str = ""
 
 
 class Catalogue:
@@ -34,12 +58,15 @@ class Catalogue:
         self.home = catalogue_home(home)
         self.store = Store(self.home, create=create)
         self._index = None
-        self._ingest_lock = None  # the open lock file while this object ingests
-        self._own_mark = False  # the in-progress mark is this object's (not a dead run's)
-        self._index_failed = False
+        self._thread_lock = threading.RLock()
+        self._warned: set[str] = set()
+        self._background: threading.Thread | None = None
+        self.last_catch_up: CatchUp | None = None
 
     def close(self) -> None:
         self.store.close()
+        if self._index is not None:
+            self._index.close()
 
     def __enter__(self) -> "Catalogue":
         return self
@@ -47,43 +74,35 @@ class Catalogue:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # ---------------------------------------------------------------- generations
+    def generations(self) -> tuple[int, int | None]:
+        """(store generation, index generation): equal when the index is in step."""
+        return self.store.generation(), self._open().applied_generation()
+
+    def in_step(self) -> bool:
+        store_gen, index_gen = self.generations()
+        return store_gen == index_gen
+
     # ---------------------------------------------------------------- index
-    @property
-    def index(self):
-        """The search index, opened on first use and rebuilt from the store if it is missing,
-        cannot be opened, or does not hold the same records as the store."""
+    def _open(self):
+        """The SearchIndex object, opened (not caught up) on first use."""
         if self._index is None:
-            self._open_index()
+            with self._thread_lock:
+                if self._index is None:
+                    from index import SearchIndex
+
+                    self._index = SearchIndex(self.home / INDEX_DIR)
         return self._index
 
-    def _open_index(self) -> bool:
-        """Open the index; answers True when it had to be rebuilt from the store."""
-        from index import SearchIndex
-
-        idx = SearchIndex(self.home / INDEX_DIR)
-        rebuilt = False
-        dirty = self.home / DIRTY_MARK
-        # While another process ingests, its index updates trail its commits by design: search
-        # the index as it is (a committed state) instead of rebuilding under the ingest's feet.
-        other_ingest = self._ingest_lock is None and self._ingest_running()
-        stale = not other_ingest and (self._dirty() or idx.count() != self.store.count())
-        if stale or not idx.healthy():
-            # A first index (new catalogue, or this run's own first file) is news, not a warning.
-            if idx.count() == 0 and not self._dirty():
-                log.info("building the search index at %s from the store", self.home / INDEX_DIR)
-            else:
-                log.warning("search index at %s is missing or out of date: rebuilding it from the store",
-                            self.home / INDEX_DIR)
-            idx.rebuild(self.store.iter_records(), self.extras_for_all())
-            if self._ingest_lock is not None:
-                # Mid-ingest the mark stays, now this run's own, until the run ends in step.
-                dirty.write_text(INGEST_MARK, encoding="utf-8")
-                self._own_mark = True
-            elif not other_ingest:
-                dirty.unlink(missing_ok=True)
-            rebuilt = True
-        self._index = idx
-        return rebuilt
+    @property
+    def index(self):
+        """The search index, brought in step with the store on first use (a searcher that finds
+        another process catching up searches the index as it is, a committed state)."""
+        first = self._index is None
+        idx = self._open()
+        if first:
+            self.catch_up(wait=False)
+        return idx
 
     def extras_for(self, keys: Iterable[str]) -> dict[str, dict]:
         """Index-only facts per key: whether it is the edition in force, and its systems."""
@@ -105,120 +124,156 @@ class Catalogue:
     def systems_of(self, key: str) -> list[str]:
         return self.store.list_system_ids_of(key)
 
-    def update_index(self, keys: set[str]) -> None:
-        """Bring the index in line with the store for ``keys`` (written, or deleted).
-
-        The store is the truth: if the index cannot be updated, the store's commit stands, a
-        mark is left so that the next open rebuilds the index, and the failure is logged.
-        """
-        try:
-            self._update_index(keys)
-        except Exception as exc:  # any index failure: keep the committed store, repair later
-            self._index_failed = True
+    @contextmanager
+    def _catch_up_lock(self, wait: bool):
+        """The cross-process catch-up lock (yields whether it was taken)."""
+        folder = self.home / INDEX_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        with self._thread_lock:
+            fp = open(folder / CATCH_UP_LOCK, "a")
             try:
-                (self.home / DIRTY_MARK).write_text(str(exc), encoding="utf-8")
-            except OSError:  # a full disk: the ingest's own mark is already there and stays
-                pass
-            self._index = None
-            log.error("search index update failed (%s); it will be rebuilt from the store on next use", exc)
+                deadline = time.monotonic() + (WAIT_SECONDS if wait else 0.0)
+                while True:
+                    try:
+                        fcntl.flock(fp, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except OSError as exc:
+                        if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
+                            yield False
+                            return
+                        time.sleep(0.05)
+                try:
+                    yield True
+                finally:
+                    fcntl.flock(fp, fcntl.LOCK_UN)
+            finally:
+                fp.close()
 
-    def _update_index(self, keys: set[str]) -> None:
-        if self._index is None and self._open_index():
-            return  # the rebuild read the store as committed, these keys included
-        present = [k for k in keys if self.store.exists(k)]
-        gone = [k for k in keys if not self.store.exists(k)]
-        records = (self.store.get(k) for k in sorted(present))
-        self.index.update(records, self.extras_for(present), delete_keys=gone)
+    def catch_up(self, wait: bool = True) -> CatchUp:
+        """Bring the index in step with the store (see the module docstring); never raises for
+        an index problem: the store is the truth, and a failure is logged and retried later."""
+        idx = self._open()
+        try:
+            target, applied = self.store.generation(), idx.applied_generation()
+            if applied == target and idx.healthy():
+                result = CatchUp("in-step", applied, applied)
+            else:
+                with self._catch_up_lock(wait) as taken:
+                    result = self._catch_up_locked(idx) if taken else CatchUp("busy", applied, applied)
+        except Exception as exc:  # any index failure: keep the committed store, repair later
+            result = CatchUp("failed", None, None, reason=f"{type(exc).__name__}: {exc}")
+            log.error("the search index could not be brought in step with the store (%s); "
+                      "it is retried on next use", result.reason)
+        self.last_catch_up = result
+        return result
+
+    def _catch_up_locked(self, idx) -> CatchUp:
+        target, applied = self.store.generation(), idx.applied_generation()
+        healthy = idx.healthy()
+        if healthy and applied == target:
+            return CatchUp("in-step", applied, applied)
+        reason = ""
+        if not healthy:
+            reason = idx.problem or "it cannot be opened"
+        elif applied is None:
+            reason = "it records no store generation (built before the write log, or never finished)"
+            if idx.count_safely() == 0:  # a new catalogue's first index: news, not a repair
+                self._rebuild(idx, reason, news=True)
+                return CatchUp("rebuilt", applied, idx.applied_generation(), reason=reason)
+        elif applied > target:
+            reason = f"it is ahead of the store (generation {applied} > {target}: a store restored from a copy?)"
+        else:
+            backlog = self.store.count_keys_written_since(applied)
+            if backlog > max(REPLAY_LIMIT, self.store.count() // 4):
+                reason = f"{backlog:,} records changed since it was written; rebuilding is cheaper than replaying"
+            else:
+                keys = self.store.keys_written_since(applied)
+                self._replay(idx, keys, target)
+                if backlog:
+                    log.info("search index caught up with the store: %d records replayed (generation %d -> %d)",
+                             len(keys), applied, target)
+                return CatchUp("replayed", applied, target, len(keys))
+        self._rebuild(idx, reason)
+        return CatchUp("rebuilt", applied, idx.applied_generation(), reason=reason)
+
+    def _replay(self, idx, keys: list[str], target: int) -> None:
+        """Write the records of ``keys`` as the store holds them now (deleting those it no longer
+        holds), in batches; the last batch records ``target``."""
+        if not keys:
+            idx.mark_applied(target)
+            return
+        for start in range(0, len(keys), REPLAY_BATCH):
+            batch = keys[start:start + REPLAY_BATCH]
+            last = start + REPLAY_BATCH >= len(keys)
+            records = [r for r in (self.store.get(k) for k in batch) if r is not None]
+            present = {r.key for r in records}
+            gone = [k for k in batch if k not in present]
+            idx.update(records, self.extras_for(present), delete_keys=gone, generation=target if last else None)
+
+    def _rebuild(self, idx, reason: str, news: bool = False) -> int:
+        """Rebuild from the store; ``reason`` says why (logged once per process as a warning,
+        or as news when the index is simply new)."""
+        if not reason:
+            pass  # asked for (reindex): nothing to warn about
+        elif news:
+            log.info("building the search index at %s from the store", self.home / INDEX_DIR)
+        elif reason not in self._warned:
+            self._warned.add(reason)
+            log.warning("search index at %s: %s; rebuilding it from the store", self.home / INDEX_DIR, reason)
+        generation = self.store.generation()  # before the records: they are at least this new
+        return idx.rebuild(self.store.iter_records(), self.extras_for_all(), generation)
+
+    def catch_up_in_background(self) -> None:
+        """Start a catch-up in a daemon thread unless one runs (a server noticed a gap: the
+        request goes on with the index as it is)."""
+        with self._thread_lock:
+            if self._background is not None and self._background.is_alive():
+                return
+            self._background = threading.Thread(target=self.catch_up, kwargs={"wait": False},
+                                                name="index-catch-up", daemon=True)
+            self._background.start()
 
     def reindex(self) -> int:
-        from index import SearchIndex
-
-        idx = self._index or SearchIndex(self.home / INDEX_DIR)
-        n = idx.rebuild(self.store.iter_records(), self.extras_for_all())
-        self._index = idx
-        if not self._ingest_running():
-            (self.home / DIRTY_MARK).unlink(missing_ok=True)
+        """Rebuild the index from the store (then replay what was written meanwhile)."""
+        idx = self._open()
+        with self._catch_up_lock(wait=True) as taken:
+            if not taken:
+                raise StoreError(f"Another process is updating the search index at {self.home / INDEX_DIR}; "
+                                 "try again when it has finished.")
+            n = self._rebuild(idx, "")
+        self.catch_up(wait=True)
         return n
 
     # ---------------------------------------------------------------- ingest
     def ingest(self, paths: Iterable[Path], **kwargs):
+        """Ingest files; after each file's commit the index catches up with the store."""
         from ingest.pipeline import ingest_paths
 
         if kwargs.get("dry_run"):
             return ingest_paths(self.store, paths, **kwargs)
-        with self._ingesting():
-            return ingest_paths(self.store, paths, on_commit=self.update_index, **kwargs)
+        self._open()
+        return ingest_paths(self.store, paths, on_commit=self.update_index, **kwargs)
 
-    @contextmanager
-    def _ingesting(self):
-        """Hold the ingest lock and the in-progress mark while an ingest writes."""
-        lock = open(self.home / INGEST_LOCK, "a")
-        fcntl.flock(lock, fcntl.LOCK_SH)
-        self._ingest_lock, self._index_failed = lock, False
-        mark = self.home / DIRTY_MARK
-        if not mark.exists():
-            try:
-                mark.write_text(INGEST_MARK, encoding="utf-8")
-            except OSError as exc:  # a full disk, or a folder we may not write in
-                self._ingest_lock = None
-                lock.close()
-                raise StoreError(f"Cannot write in the catalogue folder {self.home} ({exc.strerror}); "
-                                 "nothing was written.") from exc
-            self._own_mark = True
-        finished = False
-        try:
-            yield
-            finished = True
-        except Exception:
-            # Errors raised by the pipeline come from a file's transaction, which rolled back;
-            # the index was kept in step for the files before. An interrupt may have hit an
-            # index update: then the mark stays.
-            finished = True
-            raise
-        finally:
-            own = self._own_mark
-            self._ingest_lock, self._own_mark = None, False
-            try:
-                # Only the last ingest to finish clears the mark, and only a mark it wrote.
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                if own and finished and not self._index_failed and mark.read_text(encoding="utf-8") == INGEST_MARK:
-                    mark.unlink()
-            except OSError:  # another ingest still runs (it clears the mark), or the mark is gone
-                pass
-            lock.close()
-
-    def _dirty(self) -> bool:
-        """Whether the mark says the index may be behind the store: an index update failed, or
-        an ingest died; this object's own in-progress mark does not count."""
-        mark = self.home / DIRTY_MARK
-        try:
-            text = mark.read_text(encoding="utf-8")
-        except OSError:
-            return False
-        return not (self._own_mark and text == INGEST_MARK)
-
-    def _ingest_running(self) -> bool:
-        """Whether some process holds the ingest lock now."""
-        try:
-            lock = open(self.home / INGEST_LOCK, "r")
-        except OSError:
-            return False
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        finally:
-            lock.close()
-        return False
+    def update_index(self, keys: set[str] | None = None) -> CatchUp:
+        """After a commit: bring the index in step (the keys come from the write log, so
+        ``keys`` is only a hint, kept for callers that name what they wrote)."""
+        return self.catch_up(wait=True)
 
     # ---------------------------------------------------------------- search
     def search(self, query: str, **kwargs):
-        """Search the index (see index.SearchIndex.search); unknown filter names are refused."""
-        from index import QueryError
+        """Search the index (see index.SearchIndex.search); unknown filter names are refused.
+
+        A damaged index is rebuilt from the store once, and the search runs again.
+        """
+        from index import QueryError, RecoveryNeeded
 
         from .errors import UsageError
 
+        idx = self.index
         try:
-            return self.index.search(query, **kwargs)
+            return idx.search(query, **kwargs)
         except QueryError as exc:
             raise UsageError(str(exc)) from exc
+        except RecoveryNeeded:
+            self.catch_up(wait=True)
+            return idx.search(query, **kwargs)

@@ -96,6 +96,9 @@ class Store(StoreQueries):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"Cannot open the catalogue {self.path}: {exc}.") from exc
         self._in_tx = False
+        self._tx_keys: set[str] = set()
+        self._tx_scopes: set[str] = set()
+        self._tx_changes = 0
 
     # ----------------------------------------------------------------- lifecycle
     def close(self) -> None:
@@ -132,7 +135,12 @@ class Store(StoreQueries):
 
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
-        """Everything written inside lands together or not at all (nested calls use savepoints)."""
+        """Everything written inside lands together or not at all (nested calls use savepoints).
+
+        The outermost transaction that changed anything records one new generation in the write
+        log, with the keys and scopes noted while it ran (:meth:`note_written`), in the same
+        commit: derived data follows the log (DESIGN.md, "is everything in step").
+        """
         if self._in_tx:
             name = f"sp{id(self)}_{os.urandom(3).hex()}"
             self.db.execute(f"SAVEPOINT {name}")
@@ -146,8 +154,11 @@ class Store(StoreQueries):
             return
         self.db.execute("BEGIN IMMEDIATE")
         self._in_tx = True
+        self._tx_keys, self._tx_scopes = set(), set()
+        self._tx_changes = self.db.total_changes
         try:
             yield self
+            self._record_generation()
         except BaseException:
             self._in_tx = False
             # SQLite has already rolled back by itself after some errors (a full disk:
@@ -158,6 +169,53 @@ class Store(StoreQueries):
         self._in_tx = False
         self.db.execute("COMMIT")
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write method's own transaction when its caller has none (so it is logged too)."""
+        if self._in_tx:
+            yield
+            return
+        with self.transaction():
+            yield
+
+    def note_written(self, keys: Iterable[str] = (), scope: str = "standards") -> None:
+        """Declare what the current transaction wrote: standards ``keys`` (whose derived data may
+        change: index documents, pages) and a ``scope`` ('standards', 'systems', 'schemes' ...)."""
+        self._tx_keys.update(k for k in keys if k)
+        self._tx_scopes.add(scope)
+
+    def _record_generation(self) -> None:
+        if not self._tx_keys and not self._tx_scopes and self.db.total_changes == self._tx_changes:
+            return  # a transaction that wrote nothing is not a generation
+        scopes = sorted(self._tx_scopes or {"other"})
+        cur = self.db.execute("INSERT INTO write_log (at, scopes, key_count) VALUES (?, ?, ?)",
+                              (now_iso(), json.dumps(scopes), len(self._tx_keys)))
+        generation = cur.lastrowid
+        self.db.executemany("INSERT INTO write_log_keys (generation, key) VALUES (?, ?)",
+                            ((generation, key) for key in sorted(self._tx_keys)))
+
+    # ----------------------------------------------------------------- the write log
+    def generation(self) -> int:
+        """The store's generation: the number of the last write transaction (0: never written)."""
+        return self.db.execute("SELECT COALESCE(MAX(generation), 0) FROM write_log").fetchone()[0]
+
+    def count_keys_written_since(self, generation: int) -> int:
+        """How many distinct keys the transactions after ``generation`` wrote."""
+        return self.db.execute("SELECT COUNT(DISTINCT key) FROM write_log_keys WHERE generation > ?",
+                               (generation,)).fetchone()[0]
+
+    def keys_written_since(self, generation: int) -> list[str]:
+        """The distinct keys the transactions after ``generation`` wrote, in key order."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT key FROM write_log_keys WHERE generation > ? ORDER BY key", (generation,))]
+
+    def read_write_log(self, after: int = 0, limit: int = 100) -> list[dict]:
+        """Log entries after generation ``after``, oldest first: [{'generation', 'at', 'scopes', 'key_count'}]."""
+        rows = self.db.execute("SELECT * FROM write_log WHERE generation > ? ORDER BY generation LIMIT ?",
+                               (after, limit)).fetchall()
+        return [{"generation": r["generation"], "at": r["at"], "scopes": json.loads(r["scopes"]),
+                 "key_count": r["key_count"]} for r in rows]
+
     # ----------------------------------------------------------------- writing
     def merge(self, record: Standard, source: str, at: str | None = None) -> MergeOutcome:
         """Insert or update one record by key, field by field, keeping provenance per field.
@@ -167,7 +225,13 @@ class Store(StoreQueries):
         """
         if not record.key or not record.work:
             raise StoreError(f"record {record.designation!r} has no key: parse its designation first.")
-        at = at or now_iso()
+        with self._writing():
+            outcome = self._merge(record, source, at or now_iso())
+            if outcome.action != "unchanged":
+                self.note_written([record.key, *(r.target_key for r in record.relations)])
+            return outcome
+
+    def _merge(self, record: Standard, source: str, at: str) -> MergeOutcome:
         row = self.db.execute("SELECT * FROM standards WHERE key = ?", (record.key,)).fetchone()
         changed: list[str] = []
         prov: list[tuple[str, object]] = []
@@ -289,6 +353,13 @@ class Store(StoreQueries):
 
     def put_class_node(self, node: ClassNode) -> str:
         """Insert or update a classification node; answers added | updated | unchanged."""
+        with self._writing():
+            action = self._put_class_node(node)
+            if action != "unchanged":
+                self.note_written(scope="classifications")
+            return action
+
+    def _put_class_node(self, node: ClassNode) -> str:
         titles = json.dumps(node.titles, ensure_ascii=False, sort_keys=True)
         notes = json.dumps(node.notes, ensure_ascii=False, sort_keys=True)
         row = self.db.execute(
@@ -314,6 +385,13 @@ class Store(StoreQueries):
 
     def put_committee(self, committee: Committee) -> str:
         """Insert or update a technical committee; answers added | updated | unchanged."""
+        with self._writing():
+            action = self._put_committee(committee)
+            if action != "unchanged":
+                self.note_written(scope="committees")
+            return action
+
+    def _put_committee(self, committee: Committee) -> str:
         titles = json.dumps(committee.titles, ensure_ascii=False, sort_keys=True)
         row = self.db.execute("SELECT * FROM committees WHERE reference = ?", (committee.reference,)).fetchone()
         if row is None:
@@ -338,12 +416,17 @@ class Store(StoreQueries):
         Explicit ``replaces`` relations win. Where a source gives none (IEC never does), a newer
         published edition of the same work replaces the next older one; editions that are then
         superseded but still say ``current`` (or nothing) become ``replaced``. Answers the keys
-        whose status changed.
+        whose status changed. Every edition of the works is noted as written: which one is in
+        force, which a search document carries, may have moved.
         """
-        at = at or now_iso()
+        with self._writing():
+            return self._settle_works(works, at or now_iso())
+
+    def _settle_works(self, works: Iterable[str], at: str) -> list[str]:
         changed = []
         for work in set(works):
             editions = self._editions_rows(work)
+            self.note_written([e["key"] for e in editions])
             published = [e for e in editions if e["status"] not in ("draft",) and e["supplement"] == ""]
             if len(published) < 2:
                 continue

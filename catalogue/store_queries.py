@@ -17,16 +17,6 @@ class StoreQueries:
 
     db: sqlite3.Connection
 
-    def read_version_stamp(self) -> tuple[int, str | None, int, int]:
-        """What changes whenever anything is written, read in one statement (one snapshot):
-        (records, latest updated_at, last change-log seq, classification nodes), e.g.
-        (4256, '2026-11-25T08:30:00Z', 4310, 1521); an empty catalogue gives (0, None, 0, 0)."""
-        row = self.db.execute(
-            "SELECT (SELECT COUNT(*) FROM standards), (SELECT MAX(updated_at) FROM standards), "
-            "(SELECT COALESCE(MAX(seq), 0) FROM changes), (SELECT COUNT(*) FROM classifications)"
-        ).fetchone()
-        return (row[0], row[1], row[2], row[3])
-
     def list_record_ics(self) -> list[list[str]]:
         """The ICS codes of each record that has any, one list per record, in no set order:
         [['23.060.01'], ['23.060.10', '23.060.20'], ...] (counts per ICS node and pillar)."""
@@ -83,12 +73,6 @@ class StoreQueries:
                     "titles": json.loads(r["titles"]),
                 }
         return out
-
-    def read_write_marks(self) -> tuple[int, int]:
-        """What moves whenever the file is written: (PRAGMA data_version, which changes when another
-        connection commits; total_changes, which counts this connection's own writes), e.g. (3, 120).
-        Raises sqlite3.Error when the connection is closed or broken."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
 
     def describe(self, key: str | None) -> tuple[str, str, str | None] | None:
         """Work, designation and status of one record, or None when it is not catalogued:

@@ -45,8 +45,12 @@ class StandardSystem:
     nodes: list[SystemNode] = field(default_factory=list)
 
     def store_into(self, store: Store, source: str, at: str) -> set[str]:
-        """Replace this system in the store; answers the member keys (for the search index)."""
+        """Replace this system in the store; answers the member keys (for the search index),
+        old members included (they leave the system facet)."""
         db = store.db
+        old_members = {r[0] for r in db.execute(
+            "SELECT s.key FROM system_members m JOIN standards s ON s.key = m.member_key OR s.work = m.member_work "
+            "WHERE m.system_id = ?", (self.id,))}
         for table in ("system_members", "system_nodes"):
             db.execute(f"DELETE FROM {table} WHERE system_id = ?", (self.id,))
         db.execute(
@@ -70,6 +74,9 @@ class StandardSystem:
                 )
                 keys.update(r[0] for r in db.execute(
                     "SELECT key FROM standards WHERE key = ? OR work = ?", (key, work)))
+        # the members' search documents carry the system facet: the index replays them
+        keys.update(old_members)
+        store.note_written(keys, scope="systems")
         return keys
 
 
@@ -121,6 +128,7 @@ class Scheme:
                 "INSERT INTO scheme_indicators (scheme_id, position, names, unit, cells) VALUES (?, ?, ?, ?, ?)",
                 (self.id, pos, _j(ind.names), ind.unit, json.dumps(cells, ensure_ascii=False)),
             )
+        store.note_written(scope="schemes")
         return set()
 
 

@@ -43,6 +43,9 @@ BY_VALUE_DESC = ("year", "decade")
 #: Memory for kept filter masks (one byte per document each).
 MASK_BYTES = 32 * 1024 * 1024
 
+#: Facet count results kept per document table (browse pages without query text).
+FACET_CACHE_ENTRIES = 512
+
 FOCUS_FLOOR = 0.6
 _HAN = re.compile("[\u4e00-\u9fff]")
 
@@ -55,6 +58,25 @@ def title_length(titles: dict) -> int:
     words = len(text.split())
     cjk = len(_HAN.findall(text)) if _HAN.search(text) else 0
     return max(1, words + cjk // 2)
+
+
+class BoundedCache(OrderedDict):
+    """A small LRU mapping: ``in``, ``[key]`` and ``[key] = value``, at most ``limit`` entries."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
 
 
 class FacetColumn:
@@ -206,7 +228,8 @@ class DocTable:
         self._positions: dict[str, np.ndarray] = {}
         self._candidates: dict[tuple, np.ndarray] = {}
         self._masks: OrderedDict = OrderedDict()
-        self.facet_cache: dict = {}
+        #: Facet counts of queries without text (browsing), least recently used dropped first.
+        self.facet_cache = BoundedCache(FACET_CACHE_ENTRIES)
         self.terms = TermScores(searcher.reader(), segments)
 
     def edition_order(self, docnum: int) -> tuple:

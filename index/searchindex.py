@@ -23,12 +23,23 @@ from .facets import DocTable
 from .glossary import Glossary
 from .schema import ROW_DESIGNATION, ROW_IN_FORCE, ROW_TITLES
 from .search import SearchResult, check_arguments, run_search
-from .writer import RecoveryNeeded, build_generation, check_format, current_generation, swap_in, write_batch
+from .writer import (
+    RecoveryNeeded,
+    build_generation,
+    check_format,
+    current_generation,
+    read_applied,
+    remove_orphans,
+    swap_in,
+    write_applied,
+    write_batch,
+)
 
 log = logging.getLogger(__name__)
 
-#: What ``source`` returns: the records to index and their extras (systems, in_force).
-Source = Callable[[], "tuple[Iterable[Standard], dict | None]"]
+#: What ``source`` returns: the records to index, their extras (systems, in_force) and, optionally,
+#: the store generation they were read at.
+Source = Callable[[], tuple]
 
 
 class SearchIndex:
@@ -78,8 +89,9 @@ class SearchIndex:
 
     def _mark_broken(self, reason: str) -> None:
         self.needs_rebuild = True
+        if reason != self.problem:  # said once, not at every look
+            log.warning("%s", reason)
         self.problem = reason
-        log.warning("%s", reason)
         self.close()
 
     def _snapshot(self, recover: bool = False):
@@ -120,8 +132,8 @@ class SearchIndex:
 
     def _recover(self) -> None:
         log.warning("rebuilding the search index at %s from the store", self.path)
-        records, extras = self.source()
-        self.rebuild(records, extras)
+        records, extras, *generation = self.source()
+        self.rebuild(records, extras, generation[0] if generation else None)
         self._snapshot()
 
     def healthy(self) -> bool:
@@ -135,29 +147,45 @@ class SearchIndex:
 
     # --- writing ------------------------------------------------------------------------
 
-    def rebuild(self, records: Iterable[Standard], extras: dict | None = None) -> int:
+    def rebuild(self, records: Iterable[Standard], extras: dict | None = None, generation: int | None = None) -> int:
         """Build a fresh generation from ``records`` and swap it in; return the documents indexed.
 
-        Searches keep answering from the old generation while this runs.
+        ``generation``: the store generation the records were read at (read it before them).
+        Searches keep answering from the old generation while this runs; folders that killed
+        builds left behind are removed first.
         """
-        folder, count = build_generation(self.path, records, extras, procs=self.procs)
+        remove_orphans(self.path)
+        folder, count = build_generation(self.path, records, extras, procs=self.procs, generation=generation)
         with self._lock:
             swap_in(self.path, folder)
             self.needs_rebuild = False
             self.problem = None
         return count
 
-    def update(self, records: Iterable[Standard], extras: dict | None = None, delete_keys: Iterable[str] = ()) -> None:
+    def applied_generation(self) -> int | None:
+        """The store generation the index in use reflects (None: unknown, rebuild it)."""
+        return read_applied(current_generation(self.path))
+
+    def mark_applied(self, generation: int) -> None:
+        """Record that the index in use reflects ``generation`` (a replay that wrote nothing)."""
+        gen = current_generation(self.path)
+        if gen is None:
+            raise RecoveryNeeded(f"The search index at {self.path} has no generation yet; rebuild it.")
+        write_applied(gen, generation)
+
+    def update(self, records: Iterable[Standard], extras: dict | None = None, delete_keys: Iterable[str] = (),
+               generation: int | None = None) -> None:
         """Add or replace ``records`` and delete ``delete_keys`` in one commit.
 
-        Keys repeated in the batch keep the last record. A locked or damaged index raises
-        RecoveryNeeded, or is rebuilt from ``source`` when the index has one.
+        Keys repeated in the batch keep the last record. ``generation``: the store generation
+        the batch brings the index to. A locked or damaged index raises RecoveryNeeded, or is
+        rebuilt from ``source`` when the index has one.
         """
         gen = current_generation(self.path)
         try:
             if gen is None:
                 raise RecoveryNeeded(f"The search index at {self.path} has no generation yet; rebuild it.")
-            write_batch(gen, records, extras, list(delete_keys), self.lock_timeout)
+            write_batch(gen, records, extras, list(delete_keys), self.lock_timeout, generation)
         except OSError:
             if current_generation(self.path) == gen:
                 raise
@@ -202,6 +230,13 @@ class SearchIndex:
         with self._lock:
             _, table = self._reading()
             return len(table.alive)
+
+    def count_safely(self) -> int:
+        """The number of indexed records, 0 when the index cannot be read."""
+        try:
+            return self.count()
+        except RecoveryNeeded:
+            return 0
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, sort: str = "relevance",
                page: int = 1, page_size: int = 20, facets: bool = True, lang: str = "en") -> SearchResult:

@@ -25,6 +25,9 @@ from .schema import build_schema, make_document
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
+#: In each generation folder: the store generation whose writes the folder holds (see
+#: :func:`write_applied`); a folder without it is from before the write log and is rebuilt.
+APPLIED = "applied"
 #: The layout of the stored row (schema.make_document); a generation written with another
 #: layout is rebuilt rather than misread.
 ROW_FORMAT = "2"
@@ -45,6 +48,70 @@ def current_generation(root: Path) -> Path | None:
     except FileNotFoundError:
         return None
     return root / name if name else None
+
+
+def read_applied(folder: Path | None) -> int | None:
+    """The store generation a generation folder reflects, or None (unknown: rebuild it)."""
+    if folder is None:
+        return None
+    try:
+        return int((folder / APPLIED).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def write_applied(folder: Path, generation: int) -> None:
+    """Record, after a commit, that ``folder`` holds every write up to ``generation``.
+
+    Written through a temporary name and renamed (atomic), after the Whoosh commit: a crash
+    between the two leaves the older number, and the next catch-up replays those keys again,
+    which is harmless (replaying a key writes the record as the store holds it).
+    """
+    tmp = folder / f"{APPLIED}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="ascii") as out:
+        out.write(f"{generation}\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, folder / APPLIED)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphans(root: Path) -> list[str]:
+    """Remove generation folders a killed build left behind: neither the one in use nor the one
+    before it, and not being built by a live process. Answers the names removed."""
+    current = current_generation(root)
+    removed = []
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return removed
+    kept_names = sorted(e.name for e in entries if e.is_dir() and e.name.startswith("gen-"))
+    # the newest folder older than the current one may still be open in another process
+    previous = max((n for n in kept_names if current is not None and n < current.name), default=None)
+    for entry in entries:
+        name = entry.name
+        if not (entry.is_dir() and name.startswith("gen-")) or (current is not None and name == current.name):
+            continue
+        if name == previous:
+            continue
+        try:
+            pid = int(name.rsplit("-", 1)[1])
+        except (IndexError, ValueError):
+            pid = -1
+        if pid > 0 and _pid_alive(pid) and (current is None or name > current.name):
+            continue  # a build in progress
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(name)
+    return removed
 
 
 def _new_generation(root: Path) -> Path:
@@ -70,8 +137,11 @@ def dedupe(records: Iterable[Standard], extras: dict | None) -> list[dict]:
 
 
 def build_generation(root: Path, records: Iterable[Standard], extras: dict | None = None,
-                     procs: int = 1) -> tuple[Path, int]:
-    """Write every record into a fresh generation folder; return it and the document count."""
+                     procs: int = 1, generation: int | None = None) -> tuple[Path, int]:
+    """Write every record into a fresh generation folder; return it and the document count.
+
+    ``generation``: the store generation the records were read at (recorded in the folder).
+    """
     folder = _new_generation(root)
     ix = whoosh_index.create_in(str(folder), build_schema())
     docs = dedupe(records, extras)
@@ -89,6 +159,8 @@ def build_generation(root: Path, records: Iterable[Standard], extras: dict | Non
         raise
     ix.close()
     (folder / FORMAT_FILE).write_text(ROW_FORMAT, encoding="ascii")
+    if generation is not None:
+        write_applied(folder, generation)
     return folder, len(docs)
 
 
@@ -118,8 +190,10 @@ def swap_in(root: Path, folder: Path) -> None:
 
 
 def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
-                delete_keys: Iterable[str], timeout: float) -> int:
+                delete_keys: Iterable[str], timeout: float, generation: int | None = None) -> int:
     """Add or replace records and delete keys in one commit; return the documents written.
+
+    ``generation``: the store generation the batch brings the folder to (recorded after the commit).
 
     Raises RecoveryNeeded when the write lock cannot be taken within ``timeout`` seconds
     (a writer that died mid-way, or one that never finishes) or the index cannot be opened.
@@ -149,4 +223,6 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
         raise
     finally:
         ix.close()
+    if generation is not None:
+        write_applied(folder, generation)
     return len(docs)

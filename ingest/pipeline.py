@@ -196,7 +196,7 @@ def ingest_paths(
         with _landing(store, "this run"):
             for path, module in modules:
                 _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
-        if on_commit and report.changed_keys:
+        if on_commit:
             on_commit(set(report.changed_keys))
     else:
         for path, module in modules:
@@ -206,13 +206,11 @@ def ingest_paths(
             with _landing(store, str(path)):
                 fresh = _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
             if on_commit:
-                # This file's own keys, even those an earlier file of the run already named (as a
-                # relation target not yet catalogued, say): otherwise a record added by a later
-                # file never reaches the index (GB/T 5606.1-1996 in the real samr pages).
-                if fresh:
-                    t0 = time.monotonic()
-                    on_commit(fresh)
-                    report.timings["index"] = report.timings.get("index", 0.0) + time.monotonic() - t0
+                # After every committed file, whatever it wrote (records, trees, systems): the
+                # index follows the store's write log, so it catches up with this commit now.
+                t0 = time.monotonic()
+                on_commit(fresh)
+                report.timings["index"] = report.timings.get("index", 0.0) + time.monotonic() - t0
     report.seconds = time.monotonic() - started
     return report
 

@@ -62,6 +62,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ignored": ("序号", "no.", "no", "#", "s/n", "行号"),
 }
 _HEADING_FIELD = {h: f for f, hs in COLUMNS.items() for h in hs}
+# Our own field names are headings too (what `export --format csv` writes: title_en, in_force ...),
+# with a space or an underscore.
+for _field in COLUMNS:
+    if _field != "ignored":
+        _HEADING_FIELD.setdefault(_field, _field)
+        _HEADING_FIELD.setdefault(_field.replace("_", " "), _field)
 
 #: Status words (normalised) -> status. 废止/作废 stay withdrawn even when a successor is named.
 STATUS_WORDS = {

@@ -167,6 +167,27 @@ def raw_index_state(home: Path) -> tuple[bool, int | None]:
         idx.close()
 
 
+def raw_generations(home: Path) -> tuple[int, int | None]:
+    """(store generation, index generation) as a killed process left them, read without opening
+    a Catalogue (which would catch up)."""
+    import sqlite3
+
+    from index.writer import current_generation, read_applied
+
+    db = sqlite3.connect(f"file:{home / DB_NAME}?mode=ro", uri=True)
+    try:
+        store_gen = db.execute("SELECT COALESCE(MAX(generation), 0) FROM write_log").fetchone()[0]
+    finally:
+        db.close()
+    return store_gen, read_applied(current_generation(home / "index"))
+
+
+def in_step(home: Path) -> bool:
+    """Whether the index reflects the store's last write (the one answer to "is it in step")."""
+    store_gen, index_gen = raw_generations(home)
+    return store_gen == index_gen
+
+
 def generation_folders(home: Path) -> list[str]:
     """The index generation folders on disk (gen-<time>-<pid>)."""
     return sorted(p.name for p in (home / "index").iterdir() if p.is_dir() and p.name.startswith("gen-"))

@@ -62,19 +62,56 @@ def filled(store):
     return store
 
 
-def test_version_stamp_of_an_empty_catalogue(store):
-    assert store.read_version_stamp() == (0, None, 0, 0)
+def test_an_empty_catalogue_is_at_generation_zero(store):
+    assert (store.generation(), store.read_write_log()) == (0, [])
 
 
-def test_version_stamp_moves_with_every_kind_of_write(filled):
-    # 6 records; the change log holds the 5 first statuses and IEC 60947-2:2016's change to replaced.
-    assert filled.read_version_stamp() == (6, APR, 6, 3)
+def test_every_kind_of_write_is_one_generation_with_its_keys(filled):
+    # The fixture wrote six records in six transactions, changed one in a seventh and the tree
+    # nodes in an eighth.
+    log = filled.read_write_log()
+    assert [e["generation"] for e in log] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert log[-1]["scopes"] == ["classifications"] and log[-1]["key_count"] == 0
+    assert filled.keys_written_since(6) == ["iec-60947-2-2016"]
     with filled.transaction():
         filled.put_class_node(ClassNode("ics", "23.060.10", "23.060", {"en": "Globe valves"}))
-    assert filled.read_version_stamp() == (6, APR, 6, 4)
+    assert filled.generation() == 9
     with filled.transaction():
         filled.merge(record("GB/T 13927-2022", "gb-t-13927-2022", status="current"), "test:x", at="2026-05-01T00:00:00Z")
-    assert filled.read_version_stamp() == (6, "2026-05-01T00:00:00Z", 7, 4)
+    assert (filled.generation(), filled.keys_written_since(9)) == (10, ["gb-t-13927-2022"])
+    assert filled.count_keys_written_since(0) == 6
+
+
+def test_a_transaction_that_writes_nothing_is_no_generation(filled):
+    before = filled.generation()
+    with filled.transaction():
+        # the same claim again from the same source changes nothing
+        filled.merge(record("GB/T 1.1-2020", "gb-t-1.1-2020", publisher="GB", status="current", year="2020"),
+                     "test", at=APR)
+    assert filled.generation() == before
+
+
+def test_two_writes_in_the_same_second_are_two_generations(store):
+    # The old page-data stamp (count, latest updated_at) could not tell these apart.
+    with store.transaction():
+        store.merge(record("ISO 5208:2015", "iso-5208-2015", status="current"), "test", at=JAN)
+    with store.transaction():
+        store.merge(record("ISO 5208:2015", "iso-5208-2015", titles={"fr": "Robinetterie industrielle"}), "test2", at=JAN)
+    assert store.generation() == 2
+    assert queries.catalogue_version(store)[1] == 2
+
+
+def test_a_write_outside_a_transaction_is_logged_too(store):
+    store.merge(record("ISO 5208:2015", "iso-5208-2015", status="current"), "test", at=JAN)
+    assert (store.generation(), store.keys_written_since(0)) == (1, ["iso-5208-2015"])
+
+
+def test_a_rolled_back_transaction_leaves_no_generation(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.merge(record("ISO 5208:2015", "iso-5208-2015", status="current"), "test", at=JAN)
+            raise RuntimeError("stop")
+    assert (store.generation(), store.count()) == (0, 0)
 
 
 def test_list_record_ics_gives_one_list_per_record_with_codes(filled):
@@ -211,17 +248,6 @@ def test_systems_and_schemes_by_id_and_member(tmp_path, store):
     assert (store.has_system("valves"), store.has_system("pumps"), store.has_scheme("valves")) == (True, False, False)
     assert store.list_system_ids_of("iso-5208-2015") == ["valves"]
     assert store.list_system_ids_of("iso-5208-2008") == []
-
-
-def test_write_marks_move_with_this_connections_writes(store):
-    before = store.read_write_marks()
-    with store.transaction():
-        store.merge(record("ISO 5208:2015", "iso-5208-2015", status="current"), "test", at=JAN)
-    after = store.read_write_marks()
-    assert after[1] > before[1]
-    store.close()
-    with pytest.raises(sqlite3.ProgrammingError):
-        store.read_write_marks()
 
 
 def test_system_ids_in_a_catalogue_made_before_the_systems_tables(store):

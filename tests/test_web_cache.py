@@ -19,7 +19,7 @@ from catalogue.web.cache import (
     make_etag,
     make_request_key,
     match_etag,
-    read_index_fingerprint,
+    IndexWatch,
     read_lang_cookie,
 )
 from catalogue.web.security import csrf_token
@@ -291,17 +291,46 @@ def test_the_app_cache_stays_within_its_bounds(home):
     assert 0 < small.extensions["response_cache"].bytes_used <= 40_000
 
 
-def test_the_index_fingerprint_changes_with_every_index_write(tmp_path):
+def test_the_index_generation_changes_with_every_index_write(tmp_path):
     home = build_catalogue(tmp_path / "cat")
+    watch = IndexWatch(home / "index")
+    source = tmp_path / "new.jsonl"
+    source.write_text(json.dumps(NEW_RECORD) + "\n", encoding="utf-8")
     with Catalogue(home) as cat:
-        before = read_index_fingerprint(home / "index")
-        cat.index.update([cat.store.get("iso-5208-2015")])
-        updated = read_index_fingerprint(home / "index")
+        before = watch.read_generation()
+        assert before[1] == cat.store.generation()
+        cat.ingest([source])
+        updated = watch.read_generation()
         cat.reindex()
-        rebuilt = read_index_fingerprint(home / "index")
-        cat.index.close()
-    assert len({before, updated, rebuilt}) == 3
-    assert read_index_fingerprint(tmp_path / "nowhere") == ("unreadable",)
+        rebuilt = watch.read_generation()
+        assert updated[1] == rebuilt[1] == cat.store.generation() == before[1] + 1
+    assert updated[0] == before[0] and rebuilt[0] != before[0]
+    assert IndexWatch(tmp_path / "nowhere").read_generation() == ("unreadable",)
+
+
+def test_two_writes_in_the_same_second_both_reach_every_cache(tmp_path):
+    """The old page-data stamp (record count, latest updated_at to the second) missed the second
+    of two writes made within one second; generations count transactions."""
+    home = build_catalogue(tmp_path / "cat")
+    app = make_app(home)
+    first = tmp_path / "first.jsonl"
+    second = tmp_path / "second.jsonl"
+    first.write_text(json.dumps(NEW_RECORD) + "\n", encoding="utf-8")
+    # the second write adds a (demo) holding of the museum's: the same record, changed again
+    holding = {"format": "paper", "shelf_mark": "DEMO-0001", "access": "reading room", "note": "demo holding"}
+    changed = {**NEW_RECORD, "holdings": [holding]}
+    second.write_text(json.dumps(changed) + "\n", encoding="utf-8")
+    with Catalogue(home) as other:
+        other.ingest([first])
+        assert json.loads(get(app, "/standards/iso-5211-2017.json").data)["holdings"] == []
+        assert get(app, "/ics/").headers["X-Cache"] == "miss"
+        assert get(app, "/ics/").headers["X-Cache"] == "hit"
+        other.ingest([second])  # within the same second as the first
+    page = json.loads(get(app, "/standards/iso-5211-2017.json").data)
+    assert [h["shelf_mark"] for h in page["holdings"]] == ["DEMO-0001"]
+    assert get(app, "/ics/").headers["X-Cache"] == "miss"
+    hits = json.loads(get(app, "/search.json?q=actuator attachments").data)["hits"]
+    assert [h["key"] for h in hits] == ["iso-5211-2017"]
 
 
 def test_an_unchanged_page_answers_304_to_its_etag(cached_app):

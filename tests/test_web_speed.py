@@ -20,7 +20,7 @@ from jinja2.lexer import Token
 
 from catalogue.service import Catalogue
 from catalogue.web import create_app
-from catalogue.web.cache import IndexWatch, make_canonical_query, read_index_fingerprint
+from catalogue.web.cache import make_canonical_query
 from catalogue.web.search import make_add_links, search_url
 from catalogue.web.templating import EXTENSION_KEY, MemoUrlFor, rewrite_fixed_strings, translate_fixed
 from test_web_support import NEW_RECORD, build_catalogue
@@ -214,33 +214,6 @@ def test_facet_links_built_at_once_are_the_links_built_one_by_one(app):
                 values = ["current", "ISO", "IEC", "23.060", "2010s", "ISO/TC 153", "a&b=c"]
                 links = make_add_links(name, values)
                 assert links == {v: search_url(add=(name, v)) for v in values}, (query, name)
-
-
-# --------------------------------------------------------------------------- the index watched by stat
-
-def test_the_watched_fingerprint_changes_with_every_index_write_settled_or_not(tmp_path, monkeypatch):
-    home = build_catalogue(tmp_path / "cat")
-    index_dir = home / "index"
-    folder = index_dir / (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-    watch = IndexWatch(index_dir)
-    fresh = watch.read_fingerprint()
-    assert fresh == read_index_fingerprint(index_dir)  # just written: the full fingerprint
-    old = os.stat(folder).st_mtime_ns - 10 * IndexWatch.SETTLED_NS
-    os.utime(folder, ns=(old, old))
-    os.utime(index_dir / "CURRENT", ns=(old, old))
-    settled = watch.read_fingerprint()
-    assert settled[0] == fresh[0] and settled[1] == "settled"
-    assert watch.read_fingerprint() == settled
-    with Catalogue(home) as cat:
-        cat.index.update([cat.store.get("iso-5208-2015")])
-        updated = watch.read_fingerprint()
-        os.utime(folder, ns=(old + 1, old + 1))  # a write long ago, but after the one before
-        assert watch.read_fingerprint() not in (settled, updated)
-        cat.reindex()
-        rebuilt = watch.read_fingerprint()
-        cat.index.close()
-    assert len({fresh, settled, updated, rebuilt}) == 4 and rebuilt[0] != fresh[0]
-    assert IndexWatch(tmp_path / "nowhere").read_fingerprint() == ("unreadable",)
 
 
 # --------------------------------------------------------------------------- a record page's dict, built once

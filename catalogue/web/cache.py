@@ -13,11 +13,10 @@ page may depend on:
   pages read them with (``i18n.choose_language``: 'zh' or 'en'; ``render.choose_twin``: 'html'
   or 'json'), and the ``lang`` cookie: two requests that choose differently never share an
   entry, while the many spellings browsers send of the same choice do;
-- the catalogue's generation (:func:`read_catalogue_generation`): SQLite's ``PRAGMA data_version``
-  (changes when another connection commits), the connection's own ``total_changes``, and a
-  fingerprint of the search index folder (the generation in use and its files: every Whoosh
-  commit writes a new table-of-contents file). An ingest changes at least one of them, so old
-  entries stop matching at once; they age out of the LRU.
+- the catalogue's generations (:func:`read_catalogue_generation`): the store's generation (one
+  more for every write transaction, whoever made it) and the index's (the store generation it
+  reflects). Any write moves the first, and its replay into the index the second, so old entries
+  stop matching at once; they age out of the LRU.
 
 Only successful GET answers (200, 301, 302, 308) are stored, and only when the view did
 not touch the session (a page holding a CSRF token belongs to one visitor), set no cookie,
@@ -37,7 +36,6 @@ import os
 import re
 import sqlite3
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,73 +133,58 @@ class ResponseCache:
             self._bytes = 0
 
 
-def read_index_fingerprint(index_dir: Path) -> tuple:
-    """The index generation in use and the names of its files: ('gen-17..', ('_MAIN_3.toc', ...)).
-
-    Every commit to the index adds or renames files in the generation folder, and a rebuild
-    points ``CURRENT`` at a new folder, so this changes with every write; it costs one small
-    read and one directory listing.
-    """
-    try:
-        name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-        files = tuple(sorted(os.listdir(index_dir / name))) if name else ()
-    except OSError:
-        return ("unreadable",)
-    return (name, files)
-
-
 class IndexWatch:
-    """:func:`read_index_fingerprint` for every request, at the cost of two ``stat`` calls once settled.
+    """The index's generation (the store generation it reflects) for every request, cheaply.
 
-    Reading ``CURRENT`` and listing the generation folder cost ~35 us a request, a sixth of a
-    cached answer's whole cost (measured 2026-11-25). Both only change when the index is
-    written, and every write to a generation folder adds, removes or renames files in it, which
-    moves the folder's modification time. So once the pointer file and the folder have not
-    changed for ``SETTLED_NS``, their ``stat`` identifies them: a later write moves the time
-    past it. Within that span the fingerprint is the full one, because file times move in
-    clock ticks (up to ~10 ms) and two writes in one tick would leave the time unchanged.
+    The index folder names the generation folder in use in ``CURRENT``, and that folder records
+    its generation in ``applied``; both files are only ever replaced by a rename, so their inode
+    changes with every write and one ``stat`` of each tells whether to read them again.
     """
-
-    SETTLED_NS = 2_000_000_000
 
     def __init__(self, index_dir: Path):
         self.index_dir = str(index_dir)
         self.pointer = os.path.join(self.index_dir, "CURRENT")
-        self._named: tuple | None = None  # (the pointer file's stat identity, the name in it)
+        self._named: tuple | None = None  # (the pointer's stat identity, the folder named in it)
+        self._applied: tuple | None = None  # (the applied file's path and stat identity, its number)
 
-    def read_fingerprint(self) -> tuple:
-        """('gen-17..', 'settled', inode, mtime) or ('gen-17..', (file names ...)); ('unreadable',)."""
+    def read_generation(self) -> tuple:
+        """('gen-17..', 412): the folder in use and its generation; ('unreadable',) when there is none."""
         try:
-            now = time.time_ns()
             st = os.stat(self.pointer)
             ident = (st.st_ino, st.st_mtime_ns, st.st_size)
             named = self._named
-            if named is None or named[0] != ident or now - st.st_mtime_ns < self.SETTLED_NS:
+            if named is None or named[0] != ident:
                 with open(self.pointer, encoding="utf-8") as fp:
                     named = (ident, fp.read().strip())
                 self._named = named
             name = named[1]
             if not name:
-                return (name, ())
-            folder = os.path.join(self.index_dir, name)
-            fst = os.stat(folder)
-            if now - fst.st_mtime_ns >= self.SETTLED_NS:
-                return (name, "settled", fst.st_ino, fst.st_mtime_ns)
-            return (name, tuple(sorted(os.listdir(folder))))
-        except OSError:
+                return (name, None)
+            path = os.path.join(self.index_dir, name, "applied")
+            ast = os.stat(path)
+            aident = (path, ast.st_ino, ast.st_mtime_ns, ast.st_size)
+            applied = self._applied
+            if applied is None or applied[0] != aident:
+                with open(path, encoding="ascii") as fp:
+                    applied = (aident, int(fp.read().strip() or -1))
+                self._applied = applied
+            return (name, applied[1])
+        except (OSError, ValueError):
             return ("unreadable",)
 
 
 def read_catalogue_generation(app: Flask) -> Hashable | None:
     """What identifies the catalogue's current state for this app, or None before it is opened.
 
-    ``(data_version, total_changes, index fingerprint)`` of the app's one Catalogue.
+    The pair (store generation, index generation) of the app's one Catalogue (DESIGN.md: every
+    cache keys on it). When the index is behind the store, a catch-up starts in the background
+    (a killed ingest, or another process's commit not yet replayed) and pages go on meanwhile.
     """
     cat = app.extensions.get("catalogue")
     if cat is None:
         return None
     try:
-        data_version, changes = cat.store.read_write_marks()
+        store_gen = cat.store.generation()
     except sqlite3.Error:
         # A closed or broken store: serve nothing from the cache; the view reports the problem.
         return None
@@ -209,7 +192,10 @@ def read_catalogue_generation(app: Flask) -> Hashable | None:
     if watch is None or watch[0] is not cat:
         watch = (cat, IndexWatch(Path(cat.home) / "index"))
         app.extensions["catalogue_index_watch"] = watch
-    return (data_version, changes, watch[1].read_fingerprint())
+    index_gen = watch[1].read_generation()
+    if index_gen[-1] != store_gen:
+        cat.catch_up_in_background()
+    return (store_gen, index_gen)
 
 
 def make_request_key(environ: dict, query: str | None = None) -> tuple:

@@ -3,8 +3,8 @@
 Counts per classification node (every level of the ICS/CCS tree), per pillar industry and per
 committee, recent changes, and brief records for relation lists. All SQL lives in
 ``catalogue/store.py`` (DESIGN.md); this module adds what only pages need: counting up the
-classification trees, the museum's pillar industries, and a cache per catalogue version
-(records, latest update, change log, tree size), so pages stay fast on 94,000 records.
+classification trees, the museum's pillar industries, and a cache per store generation (one
+more with every write transaction), so pages stay fast on 94,000 records.
 """
 from __future__ import annotations
 
@@ -29,13 +29,12 @@ _cache_lock = threading.Lock()
 
 
 def catalogue_version(store: Store) -> tuple:
-    """(catalogue file, record count, latest update, change-log length, tree nodes): changes
-    whenever anything is written."""
-    return (str(store.path), *store.read_version_stamp())
+    """(catalogue file, store generation): changes with every write transaction (Store.generation)."""
+    return (str(store.path), store.generation())
 
 
 def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
-    """``compute()`` once per catalogue version and name; older versions are dropped."""
+    """``compute()`` once per store generation and name; older generations are dropped."""
     version = catalogue_version(store)
     key = (name, version)
     with _cache_lock:
@@ -43,9 +42,11 @@ def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
             return _cache[key]
     value = compute()
     with _cache_lock:
-        for old in [k for k in _cache if k[0] == name and k[1][0] == version[0]]:
-            del _cache[old]
-        _cache[key] = value
+        # computed from a state at least as new as ``version``: keep it only if nothing moved
+        if catalogue_version(store) == version:
+            for old in [k for k in _cache if k[0] == name and k[1][0] == version[0]]:
+                del _cache[old]
+            _cache[key] = value
     return value
 
 
