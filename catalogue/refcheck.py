@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .designation import find_designations
+from .lifecycle import standing_of, verdict_of
 from .store import Store
 
 VERDICTS = ("current", "superseded", "withdrawn", "upcoming", "unknown", "ambiguous")
@@ -40,38 +41,23 @@ class CheckedReference:
 
 
 def check_reference(store: Store, d, text: str = "", start: int = 0, end: int = 0) -> CheckedReference:
-    """Verdict for one parsed designation."""
-    in_force = store.edition_in_force_key(d.work) if store.work_exists(d.work) else None
-    in_force_record = store.describe(in_force)
-    current = in_force_record[1] if in_force_record else None
+    """Verdict for one parsed designation: where it stands (catalogue.lifecycle), in the
+    checker's words."""
     dated = bool(d.year or d.supplement)
+    standing = standing_of(store, d.key if dated else d.work, d.work, d.year)
+    verdict = verdict_of(standing)
+    if standing.state == "series":
+        return CheckedReference(text, start, end, d.work, False, None, verdict, None, None, standing.parts)
     if dated:
-        found = store.describe(d.key)
-        if found is None:
-            return CheckedReference(text, start, end, d.key, False, None, "unknown", current, in_force)
-        status = found[2]
-        if d.key == in_force:
-            verdict = "current"
-        elif status == "upcoming":
-            verdict = "upcoming"
-        elif in_force:
-            verdict = "superseded"
-        elif status in ("current", None):
-            verdict = "current"
-        else:
-            verdict = "withdrawn"
-        return CheckedReference(text, start, end, d.key, True, status, verdict, current, in_force)
-    if store.work_exists(d.work):
-        if in_force_record:
-            return CheckedReference(text, start, end, d.work, True, in_force_record[2], "current", current, in_force)
-        if store.upcoming_edition_key(d.work):
-            return CheckedReference(text, start, end, d.work, True, "upcoming", "upcoming", None)
-        return CheckedReference(text, start, end, d.work, True, "withdrawn", "withdrawn", None)
-    # An undated number that only exists as parts ("ISO 4126" for ISO 4126-1 ... -10).
-    parts = store.list_part_works(d.work)
-    if len(parts) > 1:
-        return CheckedReference(text, start, end, d.work, False, None, "ambiguous", None, None, tuple(parts))
-    return CheckedReference(text, start, end, d.key, False, None, "unknown", None)
+        found = standing.held
+        return CheckedReference(text, start, end, d.key, found, standing.status if found else None, verdict,
+                                standing.in_force_designation, standing.in_force)
+    if standing.state == "missing":
+        return CheckedReference(text, start, end, d.key, False, None, verdict, None)
+    current = standing.in_force_designation if standing.state == "current" else None
+    status = standing.status if standing.state == "current" else standing.state
+    return CheckedReference(text, start, end, d.work, True, status, verdict, current,
+                            standing.in_force if current else None)
 
 
 def check_text(store: Store, text: str) -> list[CheckedReference]:

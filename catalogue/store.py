@@ -28,6 +28,7 @@ from .records import (
     Relation,
     Standard,
 )
+from .lifecycle import edition_order, inferred_successions, needs_settling, pick_in_force, published_editions
 from .store_queries import StoreQueries
 
 DB_NAME = "catalogue.sqlite3"
@@ -427,25 +428,18 @@ class Store(StoreQueries):
         for work in set(works):
             editions = self._editions_rows(work)
             self.note_written([e["key"] for e in editions])
-            published = [e for e in editions if e["status"] not in ("draft",) and e["supplement"] == ""]
+            published = published_editions(editions)
             if len(published) < 2:
                 continue
+            keys = [e["key"] for e in published]
+            marks = ", ".join("?" * len(keys))
             explicit_successor = {
-                r["key"]
-                for r in self.db.execute(
+                r["key"] for r in self.db.execute(
                     "SELECT key FROM relations WHERE type = 'replaced_by' AND origin != 'inferred' AND key IN "
-                    f"({', '.join('?' * len(published))})",
-                    [e["key"] for e in published],
-                )
+                    f"({marks})", keys)
             }
-            self.db.execute(
-                f"DELETE FROM relations WHERE origin = 'inferred' AND key IN ({', '.join('?' * len(published))})",
-                [e["key"] for e in published],
-            )
-            ordered = sorted(published, key=_edition_order)
-            for older, newer in zip(ordered, ordered[1:]):
-                if older["key"] in explicit_successor:
-                    continue
+            self.db.execute(f"DELETE FROM relations WHERE origin = 'inferred' AND key IN ({marks})", keys)
+            for older, newer in inferred_successions(published, explicit_successor):
                 self.db.execute(
                     "INSERT OR IGNORE INTO relations (key, type, target, target_key, degree, origin) "
                     "VALUES (?, 'replaced_by', ?, ?, NULL, 'inferred')",
@@ -456,9 +450,9 @@ class Store(StoreQueries):
                     "VALUES (?, 'replaces', ?, ?, NULL, 'inferred')",
                     (newer["key"], older["designation"], older["key"]),
                 )
-            superseded = self._superseded_keys([e["key"] for e in published])
+            superseded = self._superseded_keys(keys)
             for e in published:
-                if e["key"] in superseded and e["status"] in ("", "current"):
+                if e["key"] in superseded and needs_settling(e["status"]):
                     self.db.execute(
                         "UPDATE standards SET status = 'replaced', updated_at = ? WHERE key = ?", (at, e["key"])
                     )
@@ -497,15 +491,13 @@ class Store(StoreQueries):
         key = self.edition_in_force_key(work)
         return self.get(key) if key else None
 
-    def edition_in_force_key(self, work: str) -> str | None:
-        editions = [e for e in self._editions_rows(work) if e["supplement"] == ""]
-        candidates = [e for e in editions if e["status"] in ("current", "")]
-        superseded = self._superseded_keys([e["key"] for e in candidates])
-        candidates = [e for e in candidates if e["key"] not in superseded]
-        if not candidates:
+    def edition_in_force_key(self, work: str | None) -> str | None:
+        """The key of the edition of ``work`` in force (the rule: catalogue.lifecycle)."""
+        if not work:
             return None
-        # A stale "current" on an old edition loses to a newer one: newest first.
-        return max(candidates, key=_edition_order)["key"]
+        editions = self._editions_rows(work)
+        candidates = [e["key"] for e in editions if e["supplement"] == "" and e["status"] in ("current", "")]
+        return pick_in_force(editions, self._superseded_keys(candidates))
 
     # ----------------------------------------------------------------- reading
     def get(self, key: str) -> Standard | None:
@@ -522,7 +514,7 @@ class Store(StoreQueries):
     def editions(self, work: str) -> list[Standard]:
         """All editions (and supplements) of a work, oldest first."""
         rows = self.db.execute("SELECT * FROM standards WHERE work = ?", (work,)).fetchall()
-        return [self._record(r) for r in sorted(rows, key=_edition_order)]
+        return [self._record(r) for r in sorted(rows, key=edition_order)]
 
     def _record(self, row: sqlite3.Row) -> Standard:
         data = {c: row[c] for c in ("key",) + SCALARS}
@@ -618,11 +610,6 @@ class Store(StoreQueries):
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
-def _edition_order(e) -> tuple:
-    """Sort key for editions of one work: by year, then published date, then key."""
-    return (e["year"] or "", e["published"] or "", e["key"])
 
 
 def _dedupe(items: Iterable) -> list:

@@ -124,3 +124,14 @@ class StoreQueries:
         found = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
         return found is not None
 
+
+    def year_of(self, key: str) -> str:
+        """The year of one edition ('iso-5208-2015' -> '2015'), '' when unknown or not held."""
+        row = self.db.execute("SELECT year, published FROM standards WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return ""
+        return row["year"] or (row["published"] or "")[:4]
+
+    def list_statuses_of_work(self, work: str) -> list[str]:
+        """The status of every edition of a work ('' where no source gave one)."""
+        return [r[0] for r in self.db.execute("SELECT status FROM standards WHERE work = ?", (work,))]

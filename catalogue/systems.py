@@ -12,9 +12,11 @@ import json
 from dataclasses import dataclass, field
 
 from .designation import try_parse
+from .lifecycle import standing_of
 from .store import Store
 
-MEMBER_STATES = ("in_force", "replaced", "withdrawn", "missing")
+#: Health counts of systems and schemes, in the order bars and legends show them.
+MEMBER_STATES = ("current", "upcoming", "replaced", "withdrawn", "draft", "series", "missing")
 
 
 def member_keys(designation: str) -> tuple[str, str, str]:
@@ -138,33 +140,14 @@ def _j(data) -> str:
 
 # ------------------------------------------------------------------ answering
 def member_state(store: Store, key: str, work: str) -> dict:
-    """Where a listed standard stands now: in_force | replaced | withdrawn | missing, with the
-    edition in force (if any) and the record the listing names."""
-    rec_key = key if store.exists(key) else None
-    in_force = store.edition_in_force_key(work) if store.work_exists(work) else None
-    if key == work and in_force:
-        # An undated listing means the edition in force, even when an undated draft of the
-        # next edition ("ISO 14313", stage 40 in the ISO data) holds the work's own key.
-        return {"state": "in_force", "key": in_force, "in_force": in_force, "status": store.get(in_force).status}
-    if rec_key is None and in_force is None and not store.work_exists(work):
-        return {"state": "missing", "key": None, "in_force": None, "status": None}
-    if rec_key is None:  # undated listing, or an edition we do not hold
-        if in_force:
-            rec_key = in_force if key == work else None
-            state = "in_force" if key == work else "replaced"
-            return {"state": state, "key": rec_key, "in_force": in_force,
-                    "status": store.get(in_force).status if rec_key else None}
-        return {"state": "withdrawn", "key": None, "in_force": None, "status": "withdrawn"}
-    status = store.db.execute("SELECT status FROM standards WHERE key = ?", (rec_key,)).fetchone()[0]
-    if rec_key == in_force:
-        state = "in_force"
-    elif in_force:
-        state = "replaced"
-    elif status in ("current", "upcoming", ""):
-        state = "in_force" if status != "upcoming" else "replaced"
-    else:
-        state = "withdrawn"
-    return {"state": state, "key": rec_key, "in_force": in_force, "status": status}
+    """Where a listed standard stands now (catalogue.lifecycle's vocabulary: current, upcoming,
+    replaced, withdrawn, draft, series, missing), with the edition in force (if any) and the
+    record the listing names: an undated listing names the edition in force."""
+    year = key[len(work) + 1:][:4] if key != work and key.startswith(work + "-") else ""
+    standing = standing_of(store, key, work, year if year.isdigit() else "")
+    return {"state": standing.state, "key": standing.key, "in_force": standing.in_force,
+            "in_force_designation": standing.in_force_designation, "status": standing.status,
+            "parts": list(standing.parts)}
 
 
 def list_systems(store: Store) -> list[dict]:
@@ -194,10 +177,7 @@ def system_tree(store: Store, system_id: str) -> dict | None:
         if k not in cache:
             cache[k] = member_state(store, *k)
         state = cache[k]
-        in_force_designation = None
-        if state["in_force"]:
-            in_force_designation = store.db.execute(
-                "SELECT designation FROM standards WHERE key = ?", (state["in_force"],)).fetchone()[0]
+        in_force_designation = state["in_force_designation"]
         node = nodes.get(m["node_code"])
         if node is None:
             continue
@@ -265,10 +245,7 @@ def scheme_detail(store: Store, scheme_id: str) -> dict | None:
     standards = []
     for s in store.db.execute("SELECT * FROM scheme_standards WHERE scheme_id = ? ORDER BY position", (scheme_id,)):
         state = member_state(store, s["member_key"], s["member_work"])
-        in_force_designation = None
-        if state["in_force"]:
-            in_force_designation = store.db.execute(
-                "SELECT designation FROM standards WHERE key = ?", (state["in_force"],)).fetchone()[0]
+        in_force_designation = state["in_force_designation"]
         standards.append({"role": s["role"], "designation": s["designation"], "key": state["key"],
                           "state": state["state"], "status": state["status"], "in_force": state["in_force"],
                           "in_force_designation": in_force_designation, "work": s["member_work"]})

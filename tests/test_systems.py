@@ -42,12 +42,12 @@ def test_bad_system_reports_each_mistake_and_keeps_the_rest(store):
     tree = system_tree(store, "test-bad")
     assert [n["code"] for n in tree["nodes"]] == ["1", "2"]
     # ISO 5208:2015 in force; GB/T 20223 undated -> in force (2018); IEC 60947-2:2016 replaced by 2024.
-    assert tree["counts"] == {"in_force": 2, "replaced": 1, "withdrawn": 0, "missing": 0}
+    assert tree["counts"] == {"current": 2, "upcoming": 0, "replaced": 1, "withdrawn": 0, "draft": 0, "series": 0, "missing": 0}
     node2 = tree["nodes"][1]
     assert [(m["designation"], m["state"], m["in_force_designation"]) for m in node2["members"]] == [
-        ("GB/T 20223", "in_force", "GB/T 20223-2018"), ("IEC 60947-2:2016", "replaced", "IEC 60947-2:2024")]
+        ("GB/T 20223", "current", "GB/T 20223-2018"), ("IEC 60947-2:2016", "replaced", "IEC 60947-2:2024")]
     rows = flatten_system(tree)
-    assert rows[0] == {"node": "1", "path": "1 基础", "designation": "ISO 5208:2015", "state": "in_force",
+    assert rows[0] == {"node": "1", "path": "1 基础", "designation": "ISO 5208:2015", "state": "current",
                        "status": "current", "in_force": "ISO 5208:2015", "note": ""}
 
 
@@ -102,8 +102,8 @@ def test_system_spreadsheet(store):
     tree = system_tree(store, "valves")
     assert tree["titles"] == {"zh": "阀门产业标准体系"}
     assert [(n["code"], [c["code"] for c in n["children"]]) for n in tree["nodes"]] == [("1", ["1.1"]), ("2", [])]
-    assert tree["counts"] == {"in_force": 2, "replaced": 1, "withdrawn": 0, "missing": 0}
-    assert tree["nodes"][0]["counts"]["in_force"] == 2  # its own member and its child's
+    assert tree["counts"] == {"current": 2, "upcoming": 0, "replaced": 1, "withdrawn": 0, "draft": 0, "series": 0, "missing": 0}
+    assert tree["nodes"][0]["counts"]["current"] == 2  # its own member and its child's
 
 
 def test_system_xlsx_round_trip(store, tmp_path):
@@ -120,4 +120,4 @@ def test_system_xlsx_round_trip(store, tmp_path):
     tree = system_tree(store, "lv")
     member = tree["nodes"][0]["members"][0]
     assert (member["designation"], member["state"], member["in_force_designation"]) == (
-        "IEC 60947-2", "in_force", "IEC 60947-2:2024")
+        "IEC 60947-2", "current", "IEC 60947-2:2024")

@@ -113,15 +113,15 @@ def test_systems_list_names_every_system_with_its_counts(client):
     assert health.select_one("h2 b") is None
     assert health.select_one("h2 a")["href"] == "/systems/valves-health"
     assert text_of(health.select_one(".member-total")) == "8 standards listed"
-    assert words_of(health) == {"in_force": "In force: 3", "replaced": "Replaced: 3",
+    assert words_of(health) == {"current": "In force: 3", "replaced": "Replaced: 3",
                                 "withdrawn": "Withdrawn: 1", "missing": "Not in the catalogue: 1"}
 
 
 def test_systems_list_json_twin(client):
     data = client.get("/systems.json").get_json()
     assert [(s["id"], s["members"], s["total"], s["counts"]) for s in data["systems"]] == [
-        ("valves", 2, 2, {"in_force": 2, "replaced": 0, "withdrawn": 0, "missing": 0}),
-        ("valves-health", 8, 8, {"in_force": 3, "replaced": 3, "withdrawn": 1, "missing": 1}),
+        ("valves", 2, 2, {"current": 2, "upcoming": 0, "replaced": 0, "withdrawn": 0, "draft": 0, "series": 0, "missing": 0}),
+        ("valves-health", 8, 8, {"current": 3, "upcoming": 0, "replaced": 3, "withdrawn": 1, "draft": 0, "series": 0, "missing": 1}),
     ]
     assert data["systems"][1]["titles"] == {"en": "Valve testing <b>system</b>", "zh": "阀门试验标准体系"}
 
@@ -130,16 +130,16 @@ def test_system_tree_counts_at_every_node(client):
     soup = soup_of(client.get("/systems/valves-health"))
     assert text_of(soup.select_one("h1")) == "Valve testing <b>system</b>"
     assert words_of(soup.select_one(".system-health .health")) == {
-        "in_force": "In force: 3", "replaced": "Replaced: 3", "withdrawn": "Withdrawn: 1",
+        "current": "In force: 3", "replaced": "Replaced: 3", "withdrawn": "Withdrawn: 1",
         "missing": "Not in the catalogue: 1"}
     nodes = {li["data-code"]: li for li in soup.select("li.node")}
     assert list(nodes) == ["1", "1.1", "2", "3"]
     # A node counts its own members and those below it.
     assert words_of(nodes["1"].find(class_="health", recursive=False)) == {
-        "in_force": "In force: 1", "replaced": "Replaced: 2", "withdrawn": "Withdrawn: 1",
+        "current": "In force: 1", "replaced": "Replaced: 2", "withdrawn": "Withdrawn: 1",
         "missing": "Not in the catalogue: 1"}
     assert words_of(nodes["1.1"].find(class_="health", recursive=False)) == {
-        "in_force": "In force: 0", "replaced": "Replaced: 1", "withdrawn": "Withdrawn: 1",
+        "current": "In force: 0", "replaced": "Replaced: 1", "withdrawn": "Withdrawn: 1",
         "missing": "Not in the catalogue: 1"}
     assert words_of(nodes["2"].find(class_="health", recursive=False))["replaced"] == "Replaced: 1"
     # The child node sits inside its parent; headings go down a level with the tree.
@@ -153,7 +153,7 @@ def test_system_bar_segments_are_drawn_in_proportion(client):
     svg = soup.select_one(".system-health svg.health-bar")
     rects = [(r["class"][0], int(r["x"]), int(r["width"])) for r in svg.select("rect")]
     # 200 px for 8 members: 3 -> 75, 3 -> 75, 1 -> 25, 1 -> 25.
-    assert rects == [("health-empty", 0, 200), ("health-in_force", 0, 75), ("health-replaced", 75, 75),
+    assert rects == [("health-empty", 0, 200), ("health-current", 0, 75), ("health-replaced", 75, 75),
                      ("health-withdrawn", 150, 25), ("health-missing", 175, 25)]
     svg = soup.select_one('li.node[data-code="1.1"] svg.health-bar')
     rects = [(r["class"][0], int(r["x"]), int(r["width"])) for r in svg.select("rect")]
@@ -167,15 +167,15 @@ def test_system_members_link_to_records_or_the_resolver(client):
     soup = soup_of(client.get("/systems/valves-health"))
     members = {text_of(li.select_one("a.member-link")): li for li in soup.select("li.member")}
     assert {k: (li["data-state"], li.select_one("a.member-link")["href"]) for k, li in members.items()} == {
-        "ISO 5208": ("in_force", "/standards/iso-5208-2015"),
+        "ISO 5208": ("current", "/standards/iso-5208-2015"),
         "ISO 5208:2008": ("replaced", "/standards/iso-5208-2008"),
         "ISO 10434:2004": ("replaced", "/standards/iso-10434-2004"),
         "ISO 12149:1999": ("withdrawn", "/standards/iso-12149-1999"),
         "API 600": ("missing", "/resolve?ref=API+600"),
-        "IEC 60947-2:2024": ("in_force", "/standards/iec-60947-2-2024"),
+        "IEC 60947-2:2024": ("current", "/standards/iec-60947-2-2024"),
         "GB/T 14048.2-2008": ("replaced", "/standards/gb-t-14048.2-2008"),
         # Undated: the edition in force, not the undated draft of the next edition.
-        "ISO 14313": ("in_force", "/standards/iso-14313-2007"),
+        "ISO 14313": ("current", "/standards/iso-14313-2007"),
     }
     replaced = members["ISO 5208:2008"]
     assert text_of(replaced.select_one(".badge")) == "Replaced"
@@ -199,7 +199,7 @@ def test_system_page_links_exports_and_feed(client):
 
 def test_system_json_twin(client):
     data = client.get("/systems/valves-health.json").get_json()
-    assert data["counts"] == {"in_force": 3, "replaced": 3, "withdrawn": 1, "missing": 1}
+    assert data["counts"] == {"current": 3, "upcoming": 0, "replaced": 3, "withdrawn": 1, "draft": 0, "series": 0, "missing": 1}
     child = data["nodes"][0]["children"][0]
     assert child["code"] == "1.1"
     assert [(m["designation"], m["state"], m["in_force_designation"], m["url"]) for m in child["members"]] == [
@@ -315,8 +315,8 @@ def test_scheme_json_twin(client):
     data = client.get("/schemes/gate-valves-test.json").get_json()
     assert [(s["role"], s["designation"], s["state"], s["in_force_designation"]) for s in data["standards"]] == [
         ("domestic", "GB/T 13927-2008", "replaced", "GB/T 13927-2022"),
-        ("international", "ISO 10434", "in_force", "ISO 10434:2020"),
-        ("international", "ISO 5208:2015", "in_force", "ISO 5208:2015"),
+        ("international", "ISO 10434", "current", "ISO 10434:2020"),
+        ("international", "ISO 5208:2015", "current", "ISO 5208:2015"),
     ]
     assert [c["designation"] for c in data["table"]["columns"]] == ["GB/T 13927-2008", "ISO 10434", "ISO 5208:2015", "API 598"]
     assert data["table"]["rows"][0]["cells"] == [
@@ -435,12 +435,13 @@ def test_demo_systems_and_schemes_are_reachable_from_home(demo_client):
     home = soup_of(demo_client.get("/"))
     assert home.select_one("#entry-systems")["href"] == "/systems/"
     systems = demo_client.get("/systems.json").get_json()["systems"]
-    assert {s["id"]: (s["total"], list(s["counts"].values())) for s in systems} == {
-        "auto-parts": (20, [13, 0, 0, 7]),
-        "eyewear": (13, [10, 0, 0, 3]),
-        "footwear-leather": (18, [12, 0, 0, 6]),
-        "low-voltage": (30, [14, 1, 0, 15]),
-        "valves": (55, [20, 1, 1, 33]),
+    found = {s["id"]: (s["total"], {k: v for k, v in s["counts"].items() if v}) for s in systems}
+    assert found == {
+        "auto-parts": (20, {"current": 13, "missing": 7}),
+        "eyewear": (13, {"current": 10, "missing": 3}),
+        "footwear-leather": (18, {"current": 12, "missing": 6}),
+        "low-voltage": (30, {"current": 14, "replaced": 1, "missing": 15}),
+        "valves": (55, {"current": 20, "replaced": 1, "withdrawn": 1, "missing": 33}),
     }
     schemes = demo_client.get("/schemes.json").get_json()["schemes"]
     assert [s["id"] for s in schemes] == ["mccb", "spectacle-frames", "steel-gate-valves"]
@@ -450,7 +451,7 @@ def test_demo_systems_and_schemes_are_reachable_from_home(demo_client):
     tree = demo_client.get("/systems/valves.json").get_json()
     members = [m for n in tree["nodes"] for c in [n, *n["children"]] for m in c["members"]]
     assert [(m["state"], m["in_force_designation"]) for m in members if m["designation"] == "ISO 14313"] == [
-        ("in_force", "ISO 14313:2007")]
+        ("current", "ISO 14313:2007")]
 
 
 def test_feed_escapes_hostile_titles(client):

@@ -11,6 +11,7 @@ import re
 from flask import Blueprint, Response, redirect, request, url_for
 
 from catalogue.errors import CatalogueError
+from catalogue.lifecycle import banner_of
 from catalogue.present import record_json
 from catalogue.records import Standard
 from catalogue.resolve import resolve_reference
@@ -127,14 +128,10 @@ def build_banner(rec: Standard, relations: list[dict], in_force: dict | None) ->
     ``{"kind": "replaced", "replaced_by": [...], "in_force": {...}, "date": ...}``.
     """
     is_in_force = in_force is not None and in_force["key"] == rec.key
-    if rec.status == "current" and (is_in_force or rec.supplement):
-        return None
-    if not rec.status and is_in_force:
+    kind = banner_of(rec.key, rec.status, in_force["key"] if in_force else None, bool(rec.supplement))
+    if kind is None:
         return None
     replaced_by = [r for r in relations if r["type"] == "replaced_by"]
-    kind = rec.status or "unknown"
-    if kind == "current":
-        kind = "not_in_force"  # says current, yet a newer published edition replaces it
     other = None if in_force is None or is_in_force else {
         "key": in_force["key"], "designation": in_force["designation"],
         "url": url_for_page("standards.show_standard", key=in_force["key"]),

@@ -50,11 +50,16 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 STATE_LABELS = {
-    "in_force": _l("In force"),
+    "current": _l("In force"),
+    "upcoming": _l("Not yet in force"),
     "replaced": _l("Replaced"),
     "withdrawn": _l("Withdrawn"),
+    "draft": _l("Draft"),
+    "series": _l("Series (parts held)"),
     "missing": _l("Not in the catalogue"),
 }
+#: States every health legend names, even at zero (the others only when they occur).
+ALWAYS_SHOWN = ("current", "replaced", "withdrawn", "missing")
 ROLE_LABELS = {
     "domestic": _l("Domestic standards"),
     "international": _l("International and foreign standards"),
@@ -82,7 +87,7 @@ def role_label(role: str) -> str:
 
 
 def health_bar(counts: dict, width: int = 200, height: int = 14) -> dict:
-    """Geometry of a stacked bar for {'in_force': 3, 'replaced': 1, ...}, drawn by ``_health_bar.html``.
+    """Geometry of a stacked bar for {'current': 3, 'replaced': 1, ...}, drawn by ``_health_bar.html``.
 
     Widths are SVG attributes, not inline styles: the Content-Security-Policy forbids those.
     """
@@ -98,7 +103,8 @@ def health_bar(counts: dict, width: int = 200, height: int = 14) -> dict:
         x += span
     if segments:  # rounding may leave a pixel over or short: the last segment absorbs it
         segments[-1]["width"] += width - x
-    return {"segments": segments, "width": width, "height": height, "total": total}
+    states = [s for s in MEMBER_STATES if counts.get(s) or s in ALWAYS_SHOWN]
+    return {"segments": segments, "width": width, "height": height, "total": total, "states": states}
 
 
 def member_url(member: dict) -> str:
