@@ -8,24 +8,27 @@ and leaves two files beside it:
 
 - ``post-<segment>.npy``: one int32 array, the document numbers of every term one after the
   other, then their term frequencies (float32 bits) in the same order;
-- ``post-<segment>.terms``: marshal of ``{"size": P, "fields": {field: {text: ordinal}},
-  "starts": bytes}``, the term directory; term ``i`` owns ``[starts[i], starts[i + 1])``.
+- ``post-<segment>.terms``: the term directory, a bundle (index/bundle.py) holding each field's
+  terms sorted (bytes and offsets), their ordinals, and ``starts``: term ``i`` owns
+  ``[starts[i], starts[i + 1])`` of the array.
 
-Later opens memory-map the array (the pages are shared by every worker reading the same
-generation) and load the directory in a few tens of milliseconds; a term's postings are then a
-slice. The designation field is left to Whoosh: its postings are short and its 270,000 terms
+Later opens memory-map both (the pages are shared by every worker reading the same generation):
+no dictionary is loaded, a term is found by bisection over its field's sorted terms, and its
+postings are then a slice. The designation field is left to Whoosh: its postings are short and its 270,000 terms
 would cost more memory than they save.
 """
 from __future__ import annotations
 
 import logging
-import marshal
 import os
+import threading
 from array import array
 from itertools import accumulate, repeat
 from pathlib import Path
 
 import numpy as np
+
+from .bundle import Bundle, BundleError, StringTable, pack_strings, write_bundle
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 CACHED_FIELDS = ("title_en", "title_fr", "title_zh", "title_cjk", "title_plain",
                  "scope_en", "scope_fr", "scope_zh", "keywords")
 #: Layout of the cache files; files of another version are rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_TFS = np.zeros(0, dtype=np.float32)
@@ -42,7 +45,7 @@ EMPTY_TFS = np.zeros(0, dtype=np.float32)
 class SegmentPostings:
     """The cached postings of one segment: ``get(field, text)`` -> (local docnums, frequencies)."""
 
-    def __init__(self, fields: dict[str, dict[str, int]], starts: np.ndarray, flat: np.ndarray, size: int):
+    def __init__(self, fields: dict[str, "TermDirectory"], starts: np.ndarray, flat: np.ndarray, size: int):
         self.fields = fields
         self.starts = starts
         # a plain ndarray view of the memory map: slicing np.memmap goes through Python hooks
@@ -55,14 +58,16 @@ class SegmentPostings:
         step = 1024  # int32s per 4 KiB page
         return int(self.docs[::step].sum() + self.tfs.view(np.int32)[::step].sum())
 
+    def _ordinal(self, fieldname: str, text: str) -> int | None:
+        directory = self.fields.get(fieldname)
+        return directory.get(text) if directory is not None else None
+
     def __contains__(self, term: tuple[str, str]) -> bool:
-        directory = self.fields.get(term[0])
-        return directory is not None and term[1] in directory
+        return self._ordinal(term[0], term[1]) is not None
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (ascending, deleted ones included) and term frequencies of a term."""
-        directory = self.fields.get(fieldname)
-        ordinal = directory.get(text) if directory is not None else None
+        ordinal = self._ordinal(fieldname, text)
         if ordinal is None:
             return EMPTY_DOCS, EMPTY_TFS
         start, end = int(self.starts[ordinal]), int(self.starts[ordinal + 1])
@@ -70,11 +75,31 @@ class SegmentPostings:
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         """Documents holding the term, deleted ones included (as Whoosh counts them)."""
-        directory = self.fields.get(fieldname)
-        ordinal = directory.get(text) if directory is not None else None
+        ordinal = self._ordinal(fieldname, text)
         if ordinal is None:
             return 0
         return int(self.starts[ordinal + 1] - self.starts[ordinal])
+
+
+class TermDirectory:
+    """One field's terms, sorted, with their ordinals: ``get(text)`` -> ordinal or None."""
+
+    def __init__(self, table: StringTable, ordinals: np.ndarray):
+        self.table = table
+        self.ordinals = ordinals
+
+    @classmethod
+    def from_dict(cls, terms: dict[str, int]) -> "TermDirectory":
+        items = sorted(terms.items(), key=lambda kv: kv[0].encode("utf-8"))
+        blob, off = pack_strings(k for k, _ in items)
+        return cls(StringTable(blob, off), np.array([v for _, v in items], dtype=np.int64))
+
+    def get(self, text: str) -> int | None:
+        i = self.table.find(text)
+        return int(self.ordinals[i]) if i >= 0 else None
+
+    def __len__(self) -> int:
+        return len(self.table)
 
 
 def load_postings(reader, folder: Path | None, seg_id: str | None) -> SegmentPostings:
@@ -98,23 +123,27 @@ def load_postings(reader, folder: Path | None, seg_id: str | None) -> SegmentPos
     if size:
         flat[:size] = np.frombuffer(docs, dtype=np.int32)
         flat[size:] = np.frombuffer(tfs, dtype=np.int32)
-    return SegmentPostings(fields, np.frombuffer(starts, dtype=np.int64), flat, size)
+    directories = {name: TermDirectory.from_dict(terms) for name, terms in fields.items()}
+    return SegmentPostings(directories, np.frombuffer(starts, dtype=np.int64), flat, size)
 
 
 def _read_cache(array_file: Path, terms_file: Path) -> SegmentPostings | None:
     if not (array_file.exists() and terms_file.exists()):
         return None
     try:
-        meta = marshal.loads(terms_file.read_bytes())
-        if not isinstance(meta, dict) or meta.get("version") != CACHE_VERSION:
+        bundle = Bundle(terms_file)
+        meta = bundle.meta
+        if meta.get("version") != CACHE_VERSION:
             raise ValueError("not a postings cache of this version")
         size = meta["size"]
         flat = np.load(array_file, mmap_mode="r") if size else np.zeros(0, dtype=np.int32)
-        starts = np.frombuffer(meta["starts"], dtype=np.int64)
+        starts = bundle["starts"]
         if flat.dtype != np.int32 or flat.shape != (2 * size,) or (len(starts) and starts[-1] != size):
             raise ValueError("the array does not match its term directory")
-        return SegmentPostings(meta["fields"], starts, flat, size)
-    except (EOFError, ValueError, TypeError, KeyError, OSError) as exc:
+        fields = {name: TermDirectory(StringTable(bundle[f"t:{name}"], bundle[f"to:{name}"]), bundle[f"tn:{name}"])
+                  for name in meta["fields"]}
+        return SegmentPostings(fields, starts, flat, size)
+    except (EOFError, ValueError, TypeError, KeyError, OSError, BundleError) as exc:
         log.warning("ignoring the unreadable postings cache %s (%s)", terms_file, exc)
         return None
 
@@ -126,9 +155,7 @@ def _write_cache(array_file: Path, terms_file: Path, fields: dict, starts: array
     The array is written straight from the walk's buffers (no second copy in memory: at a
     million records the postings are several hundred MB). Returns whether both were written.
     """
-    pid = os.getpid()
-    tmp_array = array_file.with_name(f"{array_file.name}.{pid}.tmp")
-    tmp_terms = terms_file.with_name(f"{terms_file.name}.{pid}.tmp")
+    tmp_array = array_file.with_name(f"{array_file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     size = len(docs)
     try:
         with open(tmp_array, "wb") as out:
@@ -137,14 +164,17 @@ def _write_cache(array_file: Path, terms_file: Path, fields: dict, starts: array
             docs.tofile(out)
             tfs.tofile(out)  # float32 bits, read back as int32 and viewed as float32
         os.replace(tmp_array, array_file)
-        meta = {"version": CACHE_VERSION, "size": size, "fields": fields, "starts": starts.tobytes()}
-        tmp_terms.write_bytes(marshal.dumps(meta))
-        os.replace(tmp_terms, terms_file)
+        arrays: dict[str, np.ndarray] = {"starts": np.frombuffer(starts, dtype=np.int64)}
+        for name, terms in fields.items():
+            items = sorted(terms.items(), key=lambda kv: kv[0].encode("utf-8"))
+            blob, off = pack_strings(k for k, _ in items)
+            arrays[f"t:{name}"], arrays[f"to:{name}"] = blob, off
+            arrays[f"tn:{name}"] = np.array([v for _, v in items], dtype=np.int64)
+        write_bundle(terms_file, arrays, {"version": CACHE_VERSION, "size": size, "fields": list(fields)})
         return True
     except (OSError, ValueError) as exc:  # a read-only index still searches, from memory
         log.warning("could not write the postings cache %s (%s)", terms_file, exc)
         tmp_array.unlink(missing_ok=True)
-        tmp_terms.unlink(missing_ok=True)
         return False
 
 

@@ -6,7 +6,7 @@ then word matches. Word matches are scored by BM25 per field with field boosts (
 scope; :mod:`index.scoring`), multiplied by a status factor (schema.STATUS_FACTOR: in force
 1.0, withdrawn or replaced 0.75) so that a standard in force ranks above a withdrawn one of
 about the same relevance, which stays findable, and by a bounded title-length factor
-(facets.DocTable.focus); remaining ties go in designation order.
+(table.DocTable.focus); remaining ties go in designation order.
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from .analyzers import HAS_CJK, LATIN_WORD, dash_form, fold_chinese
-from .facets import FACETS, DocTable, count_facets, keep_passing
+from .facets import FACETS, count_facets, keep_passing
+from .table import DocTable
 from .scoring import EMPTY, Scored, evaluate
 from .query import Understood, bare_of, fold_word, collect_stem_heads, stem_word, suggest_spelling, understand
 from .schema import (
@@ -122,7 +123,7 @@ def _pinned(und: Understood, searcher, table: DocTable) -> list[tuple[int, float
         # the works named exactly ('iso-5208') before works that only share the number
         works.sort(key=lambda w: (_dashed_key(w) != dashed and not any(table.rows[d][ROW_WORK] == w for d in exact)))
         for work in works:
-            for docnum in sorted(table.by_work.get(work, []), key=table.edition_order):
+            for docnum in sorted(table.docs_of_work(work), key=table.edition_order):
                 out.setdefault(docnum, WORK_SCORE if _dashed_key(work) == dashed or exact else NUMBER_SCORE)
         bare = bare_of(dashed)
         if bare and bare != dashed:

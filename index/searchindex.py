@@ -7,7 +7,6 @@ rebuilds at once from ``source`` (a callable returning the store's records) when
 """
 from __future__ import annotations
 
-import bisect
 import logging
 import threading
 import warnings
@@ -18,10 +17,9 @@ from whoosh import index as whoosh_index
 
 from catalogue.records import Standard
 
-from .analyzers import configure_jieba, dash_form, load_jieba, strip_publisher
-from .facets import DocTable
+from .analyzers import configure_jieba, load_jieba
+from .table import DocTable, touch_all
 from .glossary import Glossary
-from .schema import ROW_DESIGNATION, ROW_IN_FORCE, ROW_TITLES
 from .search import SearchResult, check_arguments, run_search
 from .writer import (
     RecoveryNeeded,
@@ -62,7 +60,6 @@ class SearchIndex:
         self._searcher = None
         self._table: DocTable | None = None
         self._segments: dict = {}
-        self._suggest_cache: tuple | None = None
         with self._lock:
             try:
                 self._snapshot(recover=True)
@@ -76,7 +73,6 @@ class SearchIndex:
             self._searcher.close()
         self._searcher = None
         self._table = None
-        self._suggest_cache = None
 
     def close(self) -> None:
         """Release the open searcher and index."""
@@ -94,7 +90,7 @@ class SearchIndex:
         self.problem = reason
         self.close()
 
-    def _snapshot(self, recover: bool = False):
+    def _snapshot(self, recover: bool = False, attempts: int = 3):
         """The current (searcher, table), reopened when the index changed; call under the lock."""
         gen = current_generation(self.path)
         if gen is None:
@@ -123,6 +119,10 @@ class SearchIndex:
                 failure = f"{type(exc).__name__}: {exc}"
         if failure is None:
             return self._searcher, self._table
+        if attempts > 1 and current_generation(self.path) != gen:
+            # a rebuild swapped in another generation (and pruned this one) while we opened it
+            self.close()
+            return self._snapshot(recover, attempts - 1)
         self._mark_broken(f"The search index at {gen} cannot be opened ({failure}); "
                           "it needs a rebuild from the store (`catalogue reindex`).")
         if recover and self.source is not None:
@@ -209,21 +209,18 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Do the once-per-process work now (a server calls this at start, not the first user):
-        load jieba's dictionary, the document table, the sort orders, the suggestion lists, and
-        read the postings arrays once so that their pages are in memory."""
+        load jieba's dictionary, open the document table and read its mapped arrays and the
+        postings arrays once so that their pages are in memory."""
         load_jieba()
         with self._lock:
             _, table = self._reading()
-            for sort in ("designation", "date", "browse"):
-                table.position(sort)
-            self._suggestions(table)
-            table.terms.touch()
+            touch_all(table)
 
     def keys(self) -> set[str]:
         """Every indexed key."""
         with self._lock:
             _, table = self._reading()
-            return set(table.by_key)
+            return table.keys()
 
     def count(self) -> int:
         """The number of indexed records."""
@@ -257,38 +254,4 @@ class SearchIndex:
             return []
         with self._lock:
             _, table = self._reading()
-            designations, titles = self._suggestions(table)
-        out: list[str] = []
-        dashed = dash_form(prefix)
-        if dashed:
-            i = bisect.bisect_left(designations, (dashed,))
-            while i < len(designations) and designations[i][0].startswith(dashed) and len(out) < limit:
-                if designations[i][2] not in out:
-                    out.append(designations[i][2])
-                i += 1
-        lowered = prefix.lower()
-        i = bisect.bisect_left(titles, (lowered,))
-        while i < len(titles) and titles[i][0].startswith(lowered) and len(out) < limit:
-            if titles[i][1] not in out:
-                out.append(titles[i][1])
-            i += 1
-        return out
-
-    def _suggestions(self, table: DocTable):
-        if self._suggest_cache is None or self._suggest_cache[0] is not table:
-            designations, titles = [], []
-            for docnum in table.alive.tolist():
-                row = table.rows[docnum]
-                dashed = dash_form(row[ROW_DESIGNATION])
-                # in force first among equal prefixes (0 sorts before 1)
-                rank = 0 if row[ROW_IN_FORCE] else 1
-                designations.append((dashed, rank, row[ROW_DESIGNATION]))
-                bare = strip_publisher(dashed)
-                if bare and bare != dashed:
-                    designations.append((bare, rank, row[ROW_DESIGNATION]))
-                for title in row[ROW_TITLES].values():
-                    titles.append((title.lower(), title))
-            designations.sort()
-            titles.sort()
-            self._suggest_cache = (table, designations, titles)
-        return self._suggest_cache[1], self._suggest_cache[2]
+            return table.suggest(prefix, limit)

@@ -30,7 +30,7 @@ POINTER = "CURRENT"
 APPLIED = "applied"
 #: The layout of the stored row (schema.make_document); a generation written with another
 #: layout is rebuilt rather than misread.
-ROW_FORMAT = "2"
+ROW_FORMAT = "3"
 FORMAT_FILE = "row-format"
 #: Records per writer memory flush when building (Whoosh's ``limitmb``).
 BUILD_LIMIT_MB = 256
@@ -159,6 +159,7 @@ def build_generation(root: Path, records: Iterable[Standard], extras: dict | Non
         raise
     ix.close()
     (folder / FORMAT_FILE).write_text(ROW_FORMAT, encoding="ascii")
+    derive_tables(folder)
     if generation is not None:
         write_applied(folder, generation)
     return folder, len(docs)
@@ -223,6 +224,24 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
         raise
     finally:
         ix.close()
+    derive_tables(folder)
     if generation is not None:
         write_applied(folder, generation)
     return len(docs)
+
+
+def derive_tables(folder: Path) -> None:
+    """Write the files searches map for the commit just made (index/sidecar.py: the new
+    segments' rows and columns, the commit's table, the postings arrays), so that no search
+    process builds them. A failure leaves the commit as it is: readers write what is missing."""
+    from .table import DocTable
+
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+        try:
+            with ix.searcher() as searcher:
+                DocTable(searcher, {}, folder)
+        finally:
+            ix.close()
+    except OSError as exc:
+        log.warning("the search tables of %s could not be written now (%s); the next search writes them", folder, exc)

@@ -250,20 +250,24 @@ def test_reloaded_glossary_changes_search(tmp_path):
     index.close()
 
 
-def test_row_cache_written_reused_and_damage_ignored(tmp_path, caplog):
+def test_tables_written_with_the_commit_reused_and_damage_repaired(tmp_path, caplog):
     index = SearchIndex(tmp_path / "index")
     index.rebuild([valve("2015", "current"), BREAKER])
+    folder = current_generation(tmp_path / "index")
+    # the writer leaves the files searches map: one segment's side files and the commit's table
+    sides = sorted(p.name.rsplit(".", 1)[1] for p in folder.glob("side-*"))
+    assert sides == ["bnd", "rows"] and len(list(folder.glob("table-*.bnd"))) == 1
     assert index.count() == 2
     index.close()
-    caches = list(current_generation(tmp_path / "index").glob("rows-*.marshal"))
-    assert len(caches) == 1
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("side-*")}
     reopened = SearchIndex(tmp_path / "index")
     assert reopened.search("ISO 5208:2015").hits[0]["designation"] == "ISO 5208:2015"
     reopened.close()
-    caches[0].write_bytes(b"\x00garbage")
+    assert {p.name: p.stat().st_mtime_ns for p in folder.glob("side-*")} == before  # mapped, not rebuilt
+    next(folder.glob("side-*.bnd")).write_bytes(b"\x00garbage")
     with caplog.at_level(logging.WARNING):
         third = SearchIndex(tmp_path / "index")
-    assert "ignoring the unreadable row cache" in caplog.text
+    assert "rewriting the unreadable table file" in caplog.text
     assert third.keys() == {"iso-5208-2015", "iec-60947-2-2016"}
     third.close()
 
@@ -275,7 +279,7 @@ def test_index_from_another_row_format_needs_rebuild(tmp_path):
     (current_generation(tmp_path / "index") / "row-format").write_text("1", encoding="ascii")
     old = SearchIndex(tmp_path / "index")
     assert not old.healthy()
-    assert "row format 1, this version reads 2" in old.problem
+    assert "row format 1, this version reads 3" in old.problem
     with pytest.raises(RecoveryNeeded):
         old.update([BREAKER])
     assert old.rebuild([valve("2015", "current")]) == 1 and old.healthy()
