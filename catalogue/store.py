@@ -28,6 +28,7 @@ from .records import (
     Relation,
     Standard,
 )
+from .store_accounts import AccountRows
 from .store_queries import StoreQueries
 
 DB_NAME = "catalogue.sqlite3"
@@ -74,7 +75,7 @@ class MergeOutcome:
     fields: tuple[str, ...] = ()
 
 
-class Store(StoreQueries):
+class Store(StoreQueries, AccountRows):
     """The SQLite catalogue under a home folder."""
 
     def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
@@ -112,23 +113,57 @@ class Store(StoreQueries):
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def migrate(self) -> int:
-        """Apply the numbered migrations the file has not seen yet, each in its own transaction."""
-        current = self.schema_version
+        """Apply every numbered migration the file has not seen yet, in order, each in its own transaction.
+
+        Numbers may have gaps and may arrive out of order (branches that each add a migration land
+        one after another: 005 may be applied before 003 exists), so the file records each
+        migration it applied in ``schema_migrations``, not only the highest number. A file made
+        before that table (only ``PRAGMA user_version``) had every migration up to its version.
+        ``user_version`` stays the highest number applied. Answers it.
+        """
+        applied = self._applied_migrations()
         for number, sql in _migrations():
-            if number <= current:
+            if number in applied:
                 continue
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                # Another process may have applied it between our read and our lock.
+                if self.db.execute("SELECT 1 FROM schema_migrations WHERE number = ?", (number,)).fetchone():
+                    self.db.execute("COMMIT")
+                    applied.add(number)
+                    continue
                 for statement in sql.split(";\n"):
                     if statement.strip():
                         self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute("INSERT INTO schema_migrations (number, applied_at) VALUES (?, ?)", (number, now_iso()))
+                self.db.execute(f"PRAGMA user_version = {max(applied | {number})}")
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-            current = number
-        return current
+            applied.add(number)
+        return self.schema_version
+
+    def _applied_migrations(self) -> set[int]:
+        """The numbers of the migrations this file has had (creating the record of them if missing)."""
+        has_table = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
+        if not has_table:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                                "(number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+                version = self.schema_version
+                at = now_iso()
+                for number, _sql in _migrations():
+                    if number <= version:
+                        self.db.execute("INSERT OR IGNORE INTO schema_migrations (number, applied_at) VALUES (?, ?)",
+                                        (number, at))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return {row[0] for row in self.db.execute("SELECT number FROM schema_migrations")}
 
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
