@@ -433,5 +433,9 @@ def _init_demo(home):
     return report
 
 
+from .cli_users import user as _user_group  # noqa: E402 - it builds on the helpers above
+
+main.add_command(_user_group)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
