@@ -204,8 +204,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="jsonl: one show-contract record a line; csv: one flat row a record.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "gb7714"]), default="jsonl", show_default=True,
+              help="jsonl: one show-contract record a line; csv: one flat row a record; "
+                   "gb7714: one GB/T 7714-2015 reference a line.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE instead of standard output.")
 @click.pass_context
@@ -221,6 +222,12 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
             if fmt == "jsonl":
                 for rec in store.iter_records():
                     out.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
+                    n += 1
+            elif fmt == "gb7714":
+                from .citation import gb7714_text
+
+                for rec in store.iter_records():
+                    out.write(gb7714_text(rec) + "\n")
                     n += 1
             else:
                 writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)

@@ -526,3 +526,11 @@ _BUILDERS = {
     "fam_mss": _build_mss, "fam_ul": _build_ul, "fam_ieee": _build_ieee, "fam_jis": _build_jis,
     "fam_cn": _build_cn, "fam_group": _build_group,
 }
+
+
+def is_chinese_publisher(publisher: str) -> bool:
+    """Whether a record's publisher code is a Chinese one: national (GB), industry (JB, QB ...),
+    local (DB33) or group and enterprise (T/ZZB, Q/...): 'GB' -> True, 'ISO' -> False."""
+    code = (publisher or "").upper()
+    return (code == "GB" or code in _CN_INDUSTRY or bool(re.fullmatch(r"DB\d{2}(?:\d{2})?", code))
+            or code.startswith(("T/", "Q/")))
