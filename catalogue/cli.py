@@ -487,9 +487,13 @@ def _init_demo(home):
     return report
 
 
-from .cli_users import user as _user_group  # noqa: E402 - it builds on the helpers above
-
-main.add_command(_user_group)
-
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m catalogue.cli`: run the importable module's group, which has every command
+    # (importing cli_users from here would import this file a second time, half made).
+    from catalogue.cli import main as _main
+
+    _main()
+else:
+    from .cli_users import user as _user_group  # it builds on the helpers above
+
+    main.add_command(_user_group)
