@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,7 +55,8 @@ def catalogue_home(home: str | os.PathLike | None = None) -> Path:
     return Path(home or os.environ.get("CATALOGUE_HOME") or "instance")
 
 
-def _migrations() -> list[tuple[int, str]]:
+@lru_cache(maxsize=1)
+def _migrations() -> tuple[tuple[int, str], ...]:
     # A plain path beside this file: importlib.resources trips over editable installs run
     # from a folder that holds another "catalogue" entry.
     folder = Path(__file__).resolve().parent / "migrations"
@@ -63,7 +65,8 @@ def _migrations() -> list[tuple[int, str]]:
         name = entry.name
         if name.endswith(".sql") and name[:3].isdigit():
             found.append((int(name[:3]), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    # Read once a process: every request that writes opens its own Store (catalogue/web/writes.py).
+    return tuple(sorted(found))
 
 
 @dataclass

@@ -39,7 +39,7 @@ HEADINGS = {
     "标准号", "标准编号", "标准代号", "编号", "标准", "标准号码", "标准文号", "执行标准", "引用标准", "依据标准",
     "采用标准", "参考标准", "检测标准", "检验标准", "标准名称及编号", "标准编号及名称",
     "designation", "designations", "standard", "standards", "standard no.", "standard no", "standard number",
-    "standard code", "standard id", "reference", "references", "ref", "ref.", "document number", "number",
+    "standard code", "standard id", "reference", "references", "ref", "ref.", "document number",
 }
 #: Words that name a designation column inside a longer heading ('标准号（含年代号）').
 HEADING_WORDS = ("标准号", "标准编号", "标准代号", "designation", "standard no", "standard number")
