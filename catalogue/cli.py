@@ -204,8 +204,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="jsonl: one show-contract record a line; csv: one flat row a record.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "gb7714"]), default="jsonl", show_default=True,
+              help="jsonl: one show-contract record a line; csv: one flat row a record; "
+                   "gb7714: one GB/T 7714-2015 reference a line.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE instead of standard output.")
 @click.pass_context
@@ -221,6 +222,12 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
             if fmt == "jsonl":
                 for rec in store.iter_records():
                     out.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
+                    n += 1
+            elif fmt == "gb7714":
+                from .citation import gb7714_text
+
+                for rec in store.iter_records():
+                    out.write(gb7714_text(rec) + "\n")
                     n += 1
             else:
                 writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
@@ -322,34 +329,74 @@ def search(ctx, query, limit, filters, sort, as_json):
 
 @main.command("check-refs")
 @click.argument("source")
-@click.option("--json", "as_json", is_flag=True, help="Print {references: [...]} as JSON (DESIGN.md contract).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a dated report, OUT.xlsx or OUT.pdf (in the --lang language).")
+@click.option("--json", "as_json", is_flag=True, help="Print {references: [...]} as JSON (DESIGN.md contract); "
+              "a list adds {list: {rows: [...]}}.")
 @click.pass_context
 @handle_errors
-def check_refs(ctx, source, as_json):
-    """Check every standard cited in a document (.docx, .html, .md, .txt) or standard input (-).
+def check_refs(ctx, source, report_file, as_json):
+    """Check the standards a text cites, or a list of standards (标准有效性确认).
 
-    Each reference gets a verdict: current, superseded, withdrawn, upcoming, unknown or
-    ambiguous, with the edition in force; the corrected reference list follows.
+    A list is an .xlsx or .csv file with a column of designations (under any heading: 标准号,
+    Designation ...; found by its content otherwise), or a .docx (paragraphs and tables). Each
+    line gets the designation recognised, its status, the edition in force, what replaced it,
+    its adoption, its dates and a verdict: current, superseded, withdrawn, upcoming, unknown or
+    ambiguous (lines without a designation are kept and marked). A text (.txt, .md, .html, or
+    - for standard input) gets each reference's verdict and the corrected reference list.
     """
-    from ingest.documents import DocumentError, extract_text
+    from ingest.documents import MAX_BYTES, DocumentError, extract_text, read_limited
+    from ingest.standard_list import ListError, is_list_name, read_standard_list
 
     from .errors import UsageError
-    from .refcheck import check_text, corrected_list
+    from .refcheck import MAX_REFERENCES, MAX_TEXT_CHARS, check_text_capped, corrected_list
+    from .reflist import check_list, lines_of_text
+    from .refreport import report_kind, write_pdf, write_xlsx
 
-    if source == "-":
-        text = sys.stdin.read()
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise UsageError(_t("{path}: no such file.", path=source))
-        try:
-            text = extract_text(path.name, path.read_bytes())
-        except DocumentError as exc:
-            raise UsageError(str(exc)) from exc
+    kind = report_kind(report_file.name) if report_file else None
+    name = "-" if source == "-" else Path(source).name
+    listed = None
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise UsageError(_t("standard input is larger than {mb} MB; check it in parts.", mb=MAX_BYTES // 1048576))
+            text = extract_text("stdin.txt", data)
+        else:
+            data = read_limited(source)
+            if is_list_name(source):
+                listed = read_standard_list(name, data)
+            else:
+                text = extract_text(name, data)
+    except (DocumentError, ListError) as exc:
+        raise UsageError(str(exc).rstrip(".") + ".") from exc
     with _store(ctx) as store:
-        refs = check_text(store, text)
+        label = _t("the catalogue at {home}", home=store.home.resolve())
+        if listed is not None:
+            check = check_list(store, listed.lines, name=listed.name, kind=listed.kind, column=listed.column,
+                               detected_by=listed.detected_by, headings=listed.headings, truncated=listed.truncated,
+                               catalogue_label=label)
+            refs, more = None, False
+        else:
+            if len(text) > MAX_TEXT_CHARS:
+                raise UsageError(_t(
+                    "The text is {count} characters long; the checker reads up to {limit} characters: check it in parts.",
+                    count=f"{len(text):,}", limit=f"{MAX_TEXT_CHARS:,}"))
+            refs, more = check_text_capped(store, text)
+            check = check_list(store, lines_of_text(text), name=name, kind="text", detected_by="text",
+                               catalogue_label=label, keep_plain=False) if report_file else None
+    if report_file:
+        body = write_xlsx(check, _lang()) if kind == "xlsx" else write_pdf(check, _lang())
+        report_file.write_bytes(body)
     if as_json:
-        _emit_json({"references": [r.to_json() for r in refs]})
+        if listed is not None:
+            _emit_json({"references": check.references, "list": check.to_json()})
+        else:
+            _emit_json({"references": [r.to_json() for r in refs], **({"truncated": True} if more else {})})
+    elif listed is not None:
+        for row in check.rows:
+            extra = f" -> {row.in_force['designation']}" if row.in_force and row.in_force["key"] != row.key else ""
+            click.echo(f"{row.line}\t{row.as_given}\t{row.designation or '-'}\t{_t(row.verdict)}{extra}")
     else:
         for r in refs:
             extra = f" -> {r.current}" if r.current and r.current != r.text else ""
@@ -360,7 +407,14 @@ def check_refs(ctx, source, as_json):
                 click.echo(f"  {line}")
         else:
             click.echo(_t("no standard designations found"), err=True)
-    sys.exit(0 if refs and all(r.verdict == "current" for r in refs) else 1)
+    if more:
+        click.echo(_t("only the first {n} references were checked; check the text in parts.", n=MAX_REFERENCES), err=True)
+    if listed is not None and listed.truncated:
+        click.echo(_t("only the first {n} lines of the list were checked.", n=len(listed.lines)), err=True)
+    if report_file:
+        click.echo(_t("report written to {path}", path=report_file), err=True)
+    all_current = check.all_current if listed is not None else bool(refs) and all(r.verdict == "current" for r in refs)
+    sys.exit(0 if all_current else 1)
 
 
 @main.command()
@@ -434,4 +488,12 @@ def _init_demo(home):
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m catalogue.cli`: run the importable module's group, which has every command
+    # (importing cli_users from here would import this file a second time, half made).
+    from catalogue.cli import main as _main
+
+    _main()
+else:
+    from .cli_users import user as _user_group  # it builds on the helpers above
+
+    main.add_command(_user_group)

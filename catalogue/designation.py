@@ -81,8 +81,10 @@ _GROUP = rf"(?P<grp>[TQ]){_S}/{_S}(?P<grp_code>[A-Z]{{2,12}}){_S}(?P<grp_no>\d+)
 
 _ALTERNATIVES = {"api": _API, "asme": _ASME, "astm": _ASTM, "mss": _MSS, "ul": _UL, "ieee": _IEEE,
                  "jis": _JIS, "group": _GROUP, "cn": _CN, "euro_iso": _EURO_ISO}
+# Every family starts with a letter: the lookahead lets the engine skip other positions at once
+# (50 times faster over long Chinese prose, where most positions start nothing).
 _GRAMMAR = re.compile(
-    r"(?<![A-Za-z0-9/])(?:" + "|".join(f"(?P<fam_{name}>{rx})" for name, rx in _ALTERNATIVES.items()) + ")" + _END,
+    r"(?<![A-Za-z0-9/])(?=[A-Za-z])(?:" + "|".join(f"(?P<fam_{name}>{rx})" for name, rx in _ALTERNATIVES.items()) + ")" + _END,
     re.IGNORECASE | re.VERBOSE,
 )
 # A publisher word at the start of the text, to tell "no known prefix" from "bad number".
@@ -144,12 +146,23 @@ def normalise_text(text: str) -> str:
     return folded.strip()
 
 
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX = 200_000
+
+
 def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """NFKC each character, map dashes, collapse whitespace; return the text and each char's source offset."""
     out: list[str] = []
     where: list[int] = []
+    # Each distinct character is folded once (NFKC per character cost ~2 us: a second for a
+    # 490,000-character paste); the table is bounded by the characters Unicode has.
+    table = _FOLDED
     for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).translate(_DASHES).translate(_PUNCT)
+        folded = table.get(char)
+        if folded is None:
+            folded = unicodedata.normalize("NFKC", char).translate(_DASHES).translate(_PUNCT)
+            if len(table) < _FOLDED_MAX:
+                table[char] = folded
         for piece in folded:
             if piece.isspace():
                 if out and out[-1] == " ":
@@ -212,11 +225,16 @@ def describe(text: str) -> dict:
     return {"input": text, "ok": True, **{name: getattr(found, name) for name in fields}}
 
 
-def find_designations(text: str) -> list[Found]:
-    """Find designations in free text: '按ISO5208:2015进行壳体试验' -> [Found('ISO5208:2015', 1, 13, ...)]."""
+def find_designations(text: str, limit: int | None = None) -> list[Found]:
+    """Find designations in free text: '按ISO5208:2015进行壳体试验' -> [Found('ISO5208:2015', 1, 13, ...)].
+
+    ``limit``: stop after that many (a pasted text of 50,000 designations is answered by its first ones).
+    """
     folded, where = _fold_with_offsets(text)
     found: list[Found] = []
     for match in _GRAMMAR.finditer(folded):
+        if limit is not None and len(found) >= limit:
+            break
         # Trailing spaces belong to the text around the designation, never to it.
         span = match.group(0).rstrip()
         if not _plausible_in_text(match, span):
@@ -526,3 +544,11 @@ _BUILDERS = {
     "fam_mss": _build_mss, "fam_ul": _build_ul, "fam_ieee": _build_ieee, "fam_jis": _build_jis,
     "fam_cn": _build_cn, "fam_group": _build_group,
 }
+
+
+def is_chinese_publisher(publisher: str) -> bool:
+    """Whether a record's publisher code is a Chinese one: national (GB), industry (JB, QB ...),
+    local (DB33) or group and enterprise (T/ZZB, Q/...): 'GB' -> True, 'ISO' -> False."""
+    code = (publisher or "").upper()
+    return (code == "GB" or code in _CN_INDUSTRY or bool(re.fullmatch(r"DB\d{2}(?:\d{2})?", code))
+            or code.startswith(("T/", "Q/")))

@@ -76,6 +76,11 @@ def translate(text: str, lang: str) -> str:
         if m:
             values = {k: translate(v, lang) for k, v in m.groupdict().items()}
             return target.format(**values)
+    if text.endswith(".") and not text.endswith(".."):
+        # A sentence the edge ended with a full stop, whose msgid has none (readers' messages).
+        bare = translate(text[:-1], lang)
+        if bare != text[:-1]:
+            return bare.rstrip("。") + "。"
     return text
 
 

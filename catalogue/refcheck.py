@@ -15,6 +15,10 @@ from .lifecycle import standing_of, verdict_of
 from .store import Store
 
 VERDICTS = ("current", "superseded", "withdrawn", "upcoming", "unknown", "ambiguous")
+#: Longest text checked: a long standard is ~300,000 characters (issue 14: bound the text ...).
+MAX_TEXT_CHARS = 500_000
+#: ... and the answer: at most this many references are looked up and reported (the rest are counted).
+MAX_REFERENCES = 1000
 
 
 @dataclass
@@ -60,9 +64,17 @@ def check_reference(store: Store, d, text: str = "", start: int = 0, end: int = 
                             standing.in_force if current else None)
 
 
-def check_text(store: Store, text: str) -> list[CheckedReference]:
-    """Every designation found in ``text`` (Chinese or English), in order, with its verdict."""
-    return [check_reference(store, f.designation, f.text, f.start, f.end) for f in find_designations(text)]
+def check_text(store: Store, text: str, limit: int | None = None) -> list[CheckedReference]:
+    """Every designation found in ``text`` (Chinese or English), in order, with its verdict
+    (the first ``limit`` only, when given)."""
+    return [check_reference(store, f.designation, f.text, f.start, f.end) for f in find_designations(text, limit)]
+
+
+def check_text_capped(store: Store, text: str, limit: int = MAX_REFERENCES) -> tuple[list[CheckedReference], bool]:
+    """The first ``limit`` references of ``text`` and whether there were more (then say so)."""
+    found = find_designations(text, limit + 1)
+    refs = [check_reference(store, f.designation, f.text, f.start, f.end) for f in found[:limit]]
+    return refs, len(found) > limit
 
 
 def corrected_list(refs: list[CheckedReference]) -> list[str]:

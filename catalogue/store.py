@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,7 @@ from .records import (
     Standard,
 )
 from .lifecycle import edition_order, inferred_successions, needs_settling, pick_in_force, published_editions
+from .store_accounts import AccountRows
 from .store_queries import StoreQueries
 
 DB_NAME = "catalogue.sqlite3"
@@ -42,6 +44,8 @@ DERIVED = {"work", "publisher", "doc_type", "number", "part", "year", "supplemen
 # The fields whose changes users watch (DESIGN.md: "status or edition in force changed").
 WATCHED = ("status", "withdrawn", "in_force")
 INFERRED = "catalogue:inferred"
+#: What a transaction may write without being a generation of the catalogue (see note_written).
+PRIVATE_SCOPES = frozenset({"accounts"})
 
 
 def now_iso() -> str:
@@ -54,7 +58,8 @@ def catalogue_home(home: str | os.PathLike | None = None) -> Path:
     return Path(home or os.environ.get("CATALOGUE_HOME") or "instance")
 
 
-def _migrations() -> list[tuple[int, str]]:
+@lru_cache(maxsize=1)
+def _migrations() -> tuple[tuple[int, str], ...]:
     # A plain path beside this file: importlib.resources trips over editable installs run
     # from a folder that holds another "catalogue" entry.
     folder = Path(__file__).resolve().parent / "migrations"
@@ -63,7 +68,8 @@ def _migrations() -> list[tuple[int, str]]:
         name = entry.name
         if name.endswith(".sql") and name[:3].isdigit():
             found.append((int(name[:3]), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    # Read once a process: every request that writes opens its own Store (catalogue/web/writes.py).
+    return tuple(sorted(found))
 
 
 @dataclass
@@ -75,7 +81,7 @@ class MergeOutcome:
     fields: tuple[str, ...] = ()
 
 
-class Store(StoreQueries):
+class Store(StoreQueries, AccountRows):
     """The SQLite catalogue under a home folder."""
 
     def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
@@ -116,23 +122,57 @@ class Store(StoreQueries):
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def migrate(self) -> int:
-        """Apply the numbered migrations the file has not seen yet, each in its own transaction."""
-        current = self.schema_version
+        """Apply every numbered migration the file has not seen yet, in order, each in its own transaction.
+
+        Numbers may have gaps and may arrive out of order (branches that each add a migration land
+        one after another: 005 may be applied before 003 exists), so the file records each
+        migration it applied in ``schema_migrations``, not only the highest number. A file made
+        before that table (only ``PRAGMA user_version``) had every migration up to its version.
+        ``user_version`` stays the highest number applied. Answers it.
+        """
+        applied = self._applied_migrations()
         for number, sql in _migrations():
-            if number <= current:
+            if number in applied:
                 continue
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                # Another process may have applied it between our read and our lock.
+                if self.db.execute("SELECT 1 FROM schema_migrations WHERE number = ?", (number,)).fetchone():
+                    self.db.execute("COMMIT")
+                    applied.add(number)
+                    continue
                 for statement in sql.split(";\n"):
                     if statement.strip():
                         self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute("INSERT INTO schema_migrations (number, applied_at) VALUES (?, ?)", (number, now_iso()))
+                self.db.execute(f"PRAGMA user_version = {max(applied | {number})}")
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-            current = number
-        return current
+            applied.add(number)
+        return self.schema_version
+
+    def _applied_migrations(self) -> set[int]:
+        """The numbers of the migrations this file has had (creating the record of them if missing)."""
+        has_table = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
+        if not has_table:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                                "(number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+                version = self.schema_version
+                at = now_iso()
+                for number, _sql in _migrations():
+                    if number <= version:
+                        self.db.execute("INSERT OR IGNORE INTO schema_migrations (number, applied_at) VALUES (?, ?)",
+                                        (number, at))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return {row[0] for row in self.db.execute("SELECT number FROM schema_migrations")}
 
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
@@ -181,13 +221,22 @@ class Store(StoreQueries):
 
     def note_written(self, keys: Iterable[str] = (), scope: str = "standards") -> None:
         """Declare what the current transaction wrote: standards ``keys`` (whose derived data may
-        change: index documents, pages) and a ``scope`` ('standards', 'systems', 'schemes' ...)."""
+        change: index documents, pages) and a ``scope`` ('standards', 'systems', 'schemes' ...).
+
+        Scopes in PRIVATE_SCOPES (accounts, sessions, sign-in attempts) are no generation of the
+        catalogue: no index document, no shared page depends on them (signed-in pages are never
+        cached), so a sign-in does not empty every cache. Outside a transaction (an autocommit
+        write) there is nothing to log."""
+        if not self._in_tx:
+            return
         self._tx_keys.update(k for k in keys if k)
         self._tx_scopes.add(scope)
 
     def _record_generation(self) -> None:
         if not self._tx_keys and not self._tx_scopes and self.db.total_changes == self._tx_changes:
             return  # a transaction that wrote nothing is not a generation
+        if not self._tx_keys and self._tx_scopes and self._tx_scopes <= PRIVATE_SCOPES:
+            return  # accounts only: not the catalogue's state
         scopes = sorted(self._tx_scopes or {"other"})
         cur = self.db.execute("INSERT INTO write_log (at, scopes, key_count) VALUES (?, ?, ?)",
                               (now_iso(), json.dumps(scopes), len(self._tx_keys)))

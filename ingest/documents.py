@@ -7,6 +7,8 @@ document links to (templates, images, external relationships) is ever fetched.
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zipfile
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -16,6 +18,31 @@ KINDS = (".docx", ".html", ".htm", ".md", ".txt")
 
 class DocumentError(ValueError):
     """The document cannot be read; the message says why in one sentence."""
+
+
+def read_limited(path, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes, refused by its size before anything is read, and never more than ``limit``.
+
+    Special files (FIFOs, devices, sockets) are refused from their ``stat``, unopened: a FIFO
+    would block the read forever.
+    """
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise DocumentError(f"{name}: cannot read the file ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError(f"{name} is not a regular file")
+    if info.st_size > limit:
+        raise DocumentError(f"{name} is larger than {limit // 1048576} MB")
+    try:
+        with open(path, "rb") as fp:
+            data = fp.read(limit + 1)
+    except OSError as exc:
+        raise DocumentError(f"{name}: cannot read the file ({exc.strerror})") from None
+    if len(data) > limit:  # it grew after the stat
+        raise DocumentError(f"{name} is larger than {limit // 1048576} MB")
+    return data
 
 
 def decode_text(data: bytes, name: str = "") -> str:

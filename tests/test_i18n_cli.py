@@ -15,7 +15,8 @@ SMALL = FIXTURES / "catalogue" / "small.jsonl"
 
 
 def test_every_interface_string_of_the_command_line_is_translated():
-    sources = [ROOT / "catalogue" / "cli.py", ROOT / "ingest" / "progress.py", ROOT / "ingest" / "pipeline.py"]
+    sources = [ROOT / "catalogue" / "cli.py", ROOT / "catalogue" / "cli_users.py", ROOT / "ingest" / "progress.py",
+               ROOT / "ingest" / "pipeline.py"]
     msgids = set()
     for path in sources:
         msgids |= set(re.findall(r'(?:_t|gettext)\("((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")))

@@ -157,7 +157,8 @@ def test_standard_page_shows_every_field(client):
     assert {text_of(tr.select("td")[1]) for tr in page.select("table.provenance tbody tr")} == {"catalogue-jsonl:catalogue.jsonl"}
     exports = {text_of(a): a["href"] for a in page.select(".exports a")}
     assert exports == {"JSON": "/standards/iso-5208-2015.json", "CSV": "/standards/iso-5208-2015.csv",
-                       "RIS": "/standards/iso-5208-2015.ris", "BibTeX": "/standards/iso-5208-2015.bib"}
+                       "RIS": "/standards/iso-5208-2015.ris", "BibTeX": "/standards/iso-5208-2015.bib",
+                       "GB/T 7714": "/standards/iso-5208-2015.gb7714"}
     assert page.select_one("#permalink")["value"] == "http://localhost/standards/iso-5208-2015"
     relations = [text_of(li) for li in page.select('[data-relation="replaces"]')]
     assert relations == ["Replaces: ISO 5208:2008 Replaced"]

@@ -69,7 +69,7 @@ def test_get_json_twin_gives_an_empty_result_and_a_token(client):
     data = client.get("/check.json").get_json()
     assert data["references"] == [] and data["corrected"] == [] and data["checked"] is False
     assert len(data["csrf_token"]) > 20
-    assert data["limits"] == {"upload_bytes": 2 * 1024 * 1024, "text_chars": 500_000}
+    assert data["limits"] == {"upload_bytes": 2 * 1024 * 1024, "text_chars": 500_000, "references": 1000}
 
 
 def test_pasted_mixed_chinese_and_english_text(client):

@@ -20,7 +20,9 @@ page may depend on:
 
 Only successful GET answers (200, 301, 302, 308) are stored, and only when the view did
 not touch the session (a page holding a CSRF token belongs to one visitor), set no cookie,
-and did not ask for ``no-store`` or ``private``. Errors, POSTs and streamed or file responses
+and did not ask for ``no-store`` or ``private`` (every page that reads the signed-in account
+does). A request carrying the account cookie (``ACCOUNTS_COOKIE_NAME``) is never answered
+from the cache nor stored in it: its pages name who is signed in. Errors, POSTs and streamed or file responses
 pass through untouched. The store is bounded by entries and by bytes (least recently used out).
 
 :class:`GenerationMemo` keeps values behind pages (a record page's dict, shared by both
@@ -250,6 +252,15 @@ def read_lang_cookie(header: str) -> str | None:
     return parse_cookie(header).get(LANG_COOKIE)
 
 
+def carries_personal_cookie(header: str, names: tuple[str, ...]) -> bool:
+    """Whether a Cookie header holds one of ``names`` (the account cookie): such a request is
+    answered fresh and never stored, since its pages show who is signed in."""
+    if not names or not header or not any(name in header for name in names):
+        return False
+    cookies = parse_cookie(header)
+    return any(name in cookies for name in names)
+
+
 def make_etag(body: bytes) -> str:
     """A strong validator for a body: '"3f2a..."' (blake2b, 96 bits)."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
@@ -282,13 +293,16 @@ def select_shareable_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[
 class CachingMiddleware:
     """WSGI middleware that answers from a :class:`ResponseCache` and fills it on a miss."""
 
-    def __init__(self, wsgi_app: Callable, cache: ResponseCache, generation: Callable[[], Hashable | None]):
+    def __init__(self, wsgi_app: Callable, cache: ResponseCache, generation: Callable[[], Hashable | None],
+                 personal_cookies: tuple[str, ...] = ()):
         self.wsgi_app = wsgi_app
         self.cache = cache
         self.generation = generation
+        self.personal_cookies = personal_cookies
 
     def __call__(self, environ: dict, start_response: Callable):
-        if environ.get("REQUEST_METHOD") not in CACHEABLE_METHODS or self.cache.max_entries <= 0:
+        if environ.get("REQUEST_METHOD") not in CACHEABLE_METHODS or self.cache.max_entries <= 0 \
+                or carries_personal_cookie(environ.get("HTTP_COOKIE", ""), self.personal_cookies):
             return self.wsgi_app(environ, start_response)
         before = self.generation()
         query = environ.get("QUERY_STRING", "")
@@ -440,5 +454,6 @@ def init_app(app: Flask) -> ResponseCache:
     # Hooks run in reverse order of registration: first in the list means last to run, so the
     # hook sees whether any other hook touched the session too.
     app.after_request_funcs.setdefault(None, []).insert(0, mark_cacheable)
-    app.wsgi_app = CachingMiddleware(app.wsgi_app, cache, lambda: read_catalogue_generation(app))
+    personal = tuple(n for n in (app.config.get("ACCOUNTS_COOKIE_NAME"),) if n)
+    app.wsgi_app = CachingMiddleware(app.wsgi_app, cache, lambda: read_catalogue_generation(app), personal)
     return cache

@@ -1,20 +1,32 @@
-"""The reference checker in the browser: ``/check`` (issue 6).
+"""The reference checker in the browser: ``/check`` (issue 6), and the validity check of a list (issue 16).
 
-GET shows the form (paste text, or upload a .docx, .html, .md or .txt). POST, with the
-session's CSRF token, checks the pasted text and the document (pasted text first) and shows
-every reference found with its verdict, the edition in force, and the corrected list to copy.
+GET shows the forms (paste text, or upload a .docx, .html, .md or .txt; or upload a list of
+standards as .xlsx, .csv or .docx). POST, with the session's CSRF token, checks the pasted text
+and the document (pasted text first) and shows every reference found with its verdict, the
+edition in force, and the corrected list to copy; or, for a list (field ``list``), one row a
+line: the designation recognised, status, edition in force, replaced by, adoption, dates,
+verdict. ``report=xlsx|pdf`` answers the list's dated report as a download instead.
 ``POST /check.json`` (or ``Accept: application/json``) answers the DESIGN.md ``check-refs``
-contract ``{"references": [...]}`` plus ``"corrected"``; ``GET /check.json`` answers an empty
-result and the CSRF token a script needs to post. Works without JavaScript.
+contract ``{"references": [...]}`` plus ``"corrected"`` (a list adds ``"list"``); ``GET
+/check.json`` answers an empty result and the CSRF token a script needs to post. At most
+``MAX_REFERENCES`` references of a text are reported (``"truncated"`` says when there were more).
+Works without JavaScript.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
-from catalogue.refcheck import VERDICTS, check_text, corrected_list
+from catalogue.errors import CatalogueError
+from catalogue.i18n import translate
+from catalogue.refcheck import MAX_REFERENCES, MAX_TEXT_CHARS, VERDICTS, check_text_capped, corrected_list
+from catalogue.reflist import check_list
+from catalogue.refreport import write_pdf, write_xlsx
 from ingest.documents import KINDS, DocumentError, extract_text
+from ingest.standard_list import KINDS as LIST_KINDS
+from ingest.standard_list import ListError, read_standard_list
 
 from . import get_catalogue
+from .i18n import current_language
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .render import add_twin_rules, wants_json
@@ -25,8 +37,6 @@ bp = Blueprint("check", __name__)
 
 #: The largest document the form accepts (the brief's 2 MiB).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-#: Longest text checked, pasted and extracted together: a long standard is ~300,000 characters.
-MAX_TEXT_CHARS = 500_000
 #: Room for the pasted text (up to 4 bytes a character in UTF-8) and the multipart framing.
 FORM_OVERHEAD = 4 * MAX_TEXT_CHARS + 64 * 1024
 #: Characters shown either side of a reference, so a reader sees where it was found.
@@ -40,7 +50,9 @@ VERDICT_LABELS = {
     "upcoming": _l("Not yet in force"),
     "unknown": _l("Not in the catalogue"),
     "ambiguous": _l("Ambiguous"),
+    "not_designation": _l("Not a designation"),
 }
+REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 
 class CheckRefused(Exception):
@@ -112,7 +124,7 @@ def read_input() -> tuple[str, str, str]:
 
 def build_result(text: str) -> dict:
     """Every reference in ``text`` with its verdict, as the JSON contract plus links for the page."""
-    refs = check_text(get_catalogue().store, text)
+    refs, truncated = check_text_capped(get_catalogue().store, text)
     references = []
     for ref in refs:
         item = ref.to_json()
@@ -126,7 +138,61 @@ def build_result(text: str) -> dict:
     counts = {verdict: 0 for verdict in VERDICTS}
     for ref in refs:
         counts[ref.verdict] += 1
-    return {"references": references, "corrected": corrected_list(refs), "counts": counts}
+    result = {"references": references, "corrected": corrected_list(refs), "counts": counts}
+    if truncated:
+        result["truncated"] = True
+        result["reference_limit"] = MAX_REFERENCES
+    return result
+
+
+def read_list():
+    """The uploaded list (field ``list``) read into lines, or None when none was sent."""
+    upload = request.files.get("list")
+    if upload is None or not upload.filename:
+        return None
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise CheckRefused(too_large_message(), 413)
+    if not data:
+        raise CheckRefused(_("The file '%(name)s' is empty.", name=upload.filename))
+    if not upload.filename.lower().endswith(LIST_KINDS):
+        raise CheckRefused(_("'%(name)s' is not a list the checker reads; use one of: %(kinds)s.",
+                             name=upload.filename, kinds=", ".join(LIST_KINDS)))
+    try:
+        return read_standard_list(upload.filename, data)
+    except ListError as error:
+        raise CheckRefused(sentence(translate(str(error), current_language()))) from None
+
+
+def catalogue_label() -> str:
+    """What a list is checked against, as the report names it."""
+    return f"{_('Standards catalogue')} · {_('Wenzhou Standards Museum')}"
+
+
+def build_list_result(listed) -> tuple[dict, object]:
+    """The list's check as the page's dict (rows with links) and the check itself (for a report)."""
+    store = get_catalogue().store
+    check = check_list(store, listed.lines, name=listed.name, kind=listed.kind, column=listed.column,
+                       detected_by=listed.detected_by, headings=listed.headings, truncated=listed.truncated,
+                       catalogue_label=catalogue_label())
+    data = check.to_json()
+    for row in data["rows"]:
+        row["url"] = url_for("standards.show_standard", key=row["key"]) if row["found"] else None
+        if row["in_force"]:
+            row["in_force"]["url"] = url_for("standards.show_standard", key=row["in_force"]["key"])
+        for target in row["replaced_by"]:
+            target["url"] = url_for("standards.show_standard", key=target["key"])
+    return {"references": check.references, "list": data}, check
+
+
+def report_response(check, kind: str) -> Response:
+    """The list's dated report as a download: XLSX or PDF, in the interface language."""
+    lang = current_language()
+    body = write_xlsx(check, lang) if kind == "xlsx" else write_pdf(check, lang)
+    response = Response(body, mimetype=REPORT_TYPES[kind])
+    response.headers["Content-Disposition"] = f'attachment; filename="validity-check-{check.checked_on}.{kind}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def page_data(pasted: str = "", name: str = "", result: dict | None = None, error: str = "") -> dict:
@@ -134,8 +200,9 @@ def page_data(pasted: str = "", name: str = "", result: dict | None = None, erro
     data = {"references": [], "corrected": [], "counts": {}, "checked": False}
     if result is not None:
         data.update(result, checked=True)
-    data.update(text=pasted, document=name, limits={"upload_bytes": MAX_UPLOAD_BYTES, "text_chars": MAX_TEXT_CHARS},
-                kinds=list(KINDS))
+    data.update(text=pasted, document=name, limits={"upload_bytes": MAX_UPLOAD_BYTES, "text_chars": MAX_TEXT_CHARS,
+                                                     "references": MAX_REFERENCES},
+                kinds=list(KINDS), list_kinds=list(LIST_KINDS))
     if error:
         data["error"] = error
     return data
@@ -159,10 +226,28 @@ def show_check():
             data["csrf_token"] = csrf_token()
             return jsonify(data)
         return render_page("check.html", **data, data=data)
+    report = request.form.get("report", "")
+    if report and report not in REPORT_TYPES:
+        return refusal(_("A report is XLSX or PDF: report=xlsx or report=pdf."), 400)
     try:
-        pasted, name, text = read_input()
+        listed = read_list()
+        if listed is None:
+            if report:
+                raise CheckRefused(_("Reports are made for lists: choose a list of standards to check."))
+            pasted, name, text = read_input()
     except CheckRefused as refused:
         return refusal(str(refused), refused.status)
+    if listed is not None:
+        result, check = build_list_result(listed)
+        if report:
+            try:
+                return report_response(check, report)
+            except CatalogueError as error:  # no CJK font for the PDF: say what to install
+                return refusal(translate(str(error), current_language()), 503)
+        data = page_data("", listed.name, result)
+        if wants_json():
+            return jsonify({k: v for k, v in data.items() if k != "text"})
+        return render_page("check.html", **data, data=data)
     data = page_data(pasted, name, build_result(text))
     if wants_json():
         # The caller has the text it sent; echoing up to 500,000 characters back helps nobody.

@@ -53,7 +53,7 @@ def message_of(error: Exception, status: int) -> str:
         return _("The request is too large.")
     if status == 414:
         return _("The address is too long.")
-    if status == 400 and isinstance(error, HTTPException) and error.description:
+    if status in (400, 401, 403) and isinstance(error, HTTPException) and error.description:
         return str(error.description)
     if status < 500:
         return _("The request could not be understood.")

@@ -1,4 +1,4 @@
-"""A standard's page ``/standards/<key>`` and its exports (.json, .csv, .ris, .bib).
+"""A standard's page ``/standards/<key>`` and its exports (.json, .csv, .ris, .bib, .gb7714).
 
 A work key (``/standards/iso-5208``) redirects (302) to the edition in force; any other
 spelling a person might put in the address (``/standards/ISO 5208:2015``) redirects to the
@@ -10,6 +10,7 @@ import re
 
 from flask import Blueprint, Response, redirect, request, url_for
 
+from catalogue.citation import gb7714_text
 from catalogue.errors import CatalogueError
 from catalogue.lifecycle import banner_of
 from catalogue.present import record_json
@@ -28,7 +29,8 @@ from .templating import url_for_page
 
 bp = Blueprint("standards", __name__)
 
-SUFFIXES = ("json", "csv", "ris", "bib")
+SUFFIXES = ("json", "csv", "ris", "bib", "gb7714")
+EXPORTS = ("csv", "ris", "bib", "gb7714")
 MAX_KEY_CHARS = 200
 SUGGESTIONS = 8
 SUPPLEMENT_TYPES = ("amended_by", "corrected_by")
@@ -105,6 +107,7 @@ def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict
     data["url"] = url_for_page("standards.show_standard", key=rec.key)
     data["permalink"] = url_for_page("standards.show_standard", key=rec.key, _external=True)
     data["exports"] = {s: url_for_page("standards.show_standard", key=f"{rec.key}.{s}") for s in SUFFIXES}
+    data["citation_gb7714"] = gb7714_text(rec)
     data["editions"] = [
         {
             "key": e.key, "designation": e.designation, "year": e.year, "status": e.status or "unknown",
@@ -143,17 +146,20 @@ def build_banner(rec: Standard, relations: list[dict], in_force: dict | None) ->
 
 
 def export_response(rec: Standard, suffix: str) -> Response:
-    """The record as a download: CSV, RIS or BibTeX, named after its key."""
+    """The record as a download: CSV, RIS, BibTeX or a GB/T 7714 citation (text), named after its key."""
     url = url_for("standards.show_standard", key=rec.key, _external=True)
+    filename = f"{rec.key}.{suffix}"
     if suffix == "csv":
         body, mimetype = csv_text(rec), "text/csv"
+    elif suffix == "gb7714":
+        body, mimetype, filename = gb7714_text(rec) + "\r\n", "text/plain", f"{rec.key}.gb7714.txt"
     elif suffix == "ris":
         body, mimetype = ris_text(rec, url), "application/x-research-info-systems"
     else:
         body, mimetype = bibtex_text(rec, url), "application/x-bibtex"
     response = Response(body, mimetype=mimetype)
     response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{rec.key}.{suffix}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -165,13 +171,13 @@ def find_standard_page(cat, key: str, resolved_from: str | None) -> dict | None:
 
 @bp.route("/standards/<key>")
 def show_standard(key: str):
-    """``/standards/<key>`` and its twins ``.json``, ``.csv``, ``.ris``, ``.bib``."""
+    """``/standards/<key>`` and its twins ``.json``, ``.csv``, ``.ris``, ``.bib``, ``.gb7714`` (text)."""
     key, suffix = split_suffix(key, SUFFIXES)
     if len(key) > MAX_KEY_CHARS:
         raise PageNotFound(_("No standard has a key that long."))
     cat = get_catalogue()
     resolved_from = get_text("from") or None
-    if suffix not in ("csv", "ris", "bib"):
+    if suffix not in EXPORTS:
         # The page's dict is the same in both languages and for the JSON twin: build it once
         # per catalogue generation (its permalink names the host, so the host is in the key).
         data = remember(("standard", key, resolved_from, request.host_url),
@@ -189,7 +195,7 @@ def show_standard(key: str):
             _("There is no standard with the key '%(key)s' in the catalogue.", key=key),
             suggest_for(cat, key),
         )
-    if suffix in ("csv", "ris", "bib"):
+    if suffix in EXPORTS:
         return export_response(rec, suffix)
     return respond("standard.html", build_standard(cat, rec, resolved_from))
 
