@@ -29,6 +29,8 @@ from .records import (
     Standard,
 )
 from .store_queries import StoreQueries
+from .store_register import StoreRegister
+from .store_register_queries import RegisterQueries
 
 DB_NAME = "catalogue.sqlite3"
 
@@ -74,7 +76,7 @@ class MergeOutcome:
     fields: tuple[str, ...] = ()
 
 
-class Store(StoreQueries):
+class Store(StoreQueries, StoreRegister, RegisterQueries):
     """The SQLite catalogue under a home folder."""
 
     def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
