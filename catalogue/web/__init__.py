@@ -55,13 +55,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Debug mode only when a developer asks for it explicitly (FLASK_DEBUG=1 with `flask run`).
     app.debug = bool(app.config.get("DEBUG")) and os.environ.get("FLASK_DEBUG") == "1"
 
-    from . import browse, check, errors, filters, home, i18n, meta, search, security, standards, systems
+    from . import browse, check, errors, filters, home, i18n, meta, register, search, security, standards, systems
 
     i18n.init_app(app)
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
-    for module in (home, search, standards, browse, meta, systems, check):
+    for module in (home, search, standards, browse, meta, systems, register, check):
         app.register_blueprint(module.bp)
     check.init_app(app)
     from .api import bp as api_bp  # /openapi.json, the description of the JSON twins
