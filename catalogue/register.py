@@ -225,6 +225,8 @@ class StandardValue:
     clause: str = ""
     key: str = ""
     outcome: str = ""
+    line: int | None = None
+    path: str = ""
 
 
 @dataclass

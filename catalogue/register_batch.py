@@ -175,17 +175,20 @@ class RegisterBatch:
                 problems.append(self.problem(c, "indicator", f"the indicator '{c.indicator}' is compared twice in this result"))
                 continue
             c.position, c.names = position, indicators[position][1]
-            bad = None
+            cells = []
             for cell in c.cells:
                 d = try_parse(cell.designation)
                 match = None if d is None else by_key.get(d.key) or (by_work.get(d.work) if d.key == d.work else None)
                 if match is None:
-                    bad = f"'{cell.designation}' is not among the result's compared standards"
-                    break
+                    # That value is dropped (its row, in a sheet); the comparison keeps the others.
+                    problems.append(self.problem(cell, "standard", f"'{cell.designation}' is not among the result's compared standards"))
+                    continue
                 cell.designation, cell.key = match
-            bad = bad or judge_comparison(c)
+                cells.append(cell)
+            c.cells = cells
+            bad = judge_comparison(c)
             if bad:
-                problems.append(self.problem(c, "standards" if "compared standards" in bad else "outcome", bad))
+                problems.append(self.problem(c, "outcome", bad))
                 continue
             used.add(position)
             kept.append(c)

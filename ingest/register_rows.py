@@ -231,7 +231,8 @@ def build_cell(raw: dict, where: Where, name: str = "") -> tuple[StandardValue |
         # As in schemes: a standard's value appears only with the clause it comes from.
         return None, [where.problem(f"{name}.clause" if where.path else "standard_clause",
                                     f"the value {value} of {d.display} needs the clause it comes from")]
-    return StandardValue(d.display, value, text(raw.get("unit")), clause), []
+    return StandardValue(d.display, value, text(raw.get("unit")), clause, line=where.line,
+                         path=f"{where.path}.{name}" if where.path else ""), []
 
 
 def build_comparison(raw: dict, cells: list[StandardValue], where: Where) -> tuple[Comparison | None, list[Problem]]:
@@ -239,7 +240,7 @@ def build_comparison(raw: dict, cells: list[StandardValue], where: Where) -> tup
     if not text(raw.get("indicator")):
         return None, [where.problem("indicator", "every comparison names the scheme's indicator (its number or name)")]
     problems: list[Problem] = []
-    kind = _word(raw.get("value_kind"), VALUE_KIND_WORDS, "value_kind",
+    kind = _word(raw.get("value_kind", raw.get("kind")), VALUE_KIND_WORDS, "value_kind",
                  "'{text}' is not declared or measured (声明 / 实测)", where, problems)
     direction = _word(raw.get("direction"), DIRECTION_WORDS, "direction",
                       "'{text}' is not a direction; use higher, lower, range or pass-fail", where, problems)

@@ -372,18 +372,16 @@ class _SheetReader:
                     "indicator", "every comparison names the scheme's indicator (its number or name)"))
         for group in groups.values():
             line, first = group[0]
-            cells, bad = [], False
+            cells = []
             for cell_line, row in group:
                 if not text(row.get("standard")):
                     continue
+                # A bad value is dropped with its row's problem; the comparison keeps the others.
                 cell, problems = build_cell({b: row.get(s) for b, s in CELL_FIELDS.items()},
                                             self.where(cell_line, heading_of))
                 self.problems.extend(problems)
-                bad = bad or cell is None
                 if cell is not None:
                     cells.append(cell)
-            if bad:
-                continue
             where = self.where(line, heading_of, COMPARISON_FIELDS)
             comparison, problems = build_comparison({b: first.get(s) for b, s in COMPARISON_FIELDS.items()}, cells, where)
             self.problems.extend(problems)

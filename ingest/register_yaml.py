@@ -207,17 +207,15 @@ class _RegisterReader:
             if not isinstance(item, dict):
                 self.problems.append(where.problem("", "expected a mapping (indicator, value, unit ...)"))
                 continue
-            cells, bad = [], False
+            cells = []
             values = self.items(item, "standards", where.path)
             for m, cell_raw in enumerate(values):
+                # A bad value is dropped with its problem; the comparison keeps the others.
                 cell, problems = build_cell(cell_raw if isinstance(cell_raw, dict) else {},
                                             where.at(_line_of(values, m, where.line)), f"standards[{m}]")
                 self.problems.extend(problems)
-                bad = bad or cell is None
                 if cell is not None:
                     cells.append(cell)
-            if bad:
-                continue
             comparison, problems = build_comparison(item, cells, where)
             self.problems.extend(problems)
             if comparison is None:
