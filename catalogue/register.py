@@ -132,7 +132,7 @@ VALUE_KIND_WORDS = _words({"declared": ("声明", "明示", "标称", "声明值
 CERTIFICATE_STATUS_WORDS = _words({"valid": ("有效", "颁发", "发证"), "suspended": ("暂停",),
                                    "restored": ("恢复",), "revoked": ("撤销",),
                                    "cancelled": ("注销", "canceled"), "expired": ("过期", "失效", "到期")})
-PASS_WORDS = {fold(w) for w in ("合格", "符合", "通过", "无泄漏", "pass", "passed", "conforms", "conform", "yes")}
+PASS_WORDS = {fold(w) for w in ("合格", "符合", "通过", "无泄漏", "无可见泄漏", "未见泄漏", "pass", "passed", "conforms", "conform", "yes")}
 FAIL_WORDS = {fold(w) for w in ("不合格", "不符合", "未通过", "fail", "failed", "no")}
 
 

@@ -226,3 +226,27 @@ def test_catalogue_ingest_reports_register_problems_in_json_and_chinese(home):
     result = runner.invoke(main, ["--lang", "zh", "--home", str(home), "ingest", str(REG / "register.bad-rows.yaml")])
     assert "register.enterprises[1].results[0].indicators[0].unit: 数值 2.4 必须注明单位" in result.stderr
     assert "“91330324PDY0000282”不是统一社会信用代码：校验码应为“1”（GB 32100-2015）" in result.stderr
+
+
+# ------------------------------------------------------------------ the templates
+def test_the_templates_read_back_without_problems_and_match_the_script(home, tmp_path):
+    import importlib.util
+
+    templates = Path(__file__).parent.parent / "docs" / "templates"
+    spec = importlib.util.spec_from_file_location("make_register_template", templates.parent.parent / "scripts" / "make_register_template.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    for name, columns, examples in (("register-results-template.csv", script.RESULT_COLUMNS, script.RESULT_EXAMPLES),
+                                    ("register-certificates-template.csv", script.CERTIFICATE_COLUMNS, script.CERTIFICATE_EXAMPLES)):
+        script.write_csv(tmp_path / name, script.table(columns, examples))
+        assert (tmp_path / name).read_bytes() == (templates / name).read_bytes(), f"run scripts/make_register_template.py ({name})"
+    demo_scheme = Path(__file__).parent.parent / "catalogue" / "demo_data" / "schemes.steel-gate-valves.yaml"
+    with Catalogue(home) as cat:
+        assert cat.ingest([demo_scheme]).problems == []
+        report = cat.ingest([templates / "register-template.xlsx"])
+        assert report.problems == []
+        assert cat.store.count_register() == {"enterprises": 1, "products": 1, "results": 1, "certificates": 1, "needs_review": 1}
+        _total, results = cat.store.list_results()
+        detail = cat.store.read_result(results[0]["id"])
+    assert [(i["indicator"], i["outcome"]) for i in detail["indicators"]] == [(1, ""), (2, "equal"), (3, "better")]
+    assert detail["evaluations"][0]["conclusion"] == "主要指标达到国际先进水平（示例）"
