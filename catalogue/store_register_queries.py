@@ -76,6 +76,14 @@ class RegisterQueries:
             f"WHERE {PUBLIC} GROUP BY value ORDER BY COUNT(*) DESC, value")
         return [(r[0] or "", r[1]) for r in rows]
 
+    def read_system_titles(self, ids: list[str]) -> dict[str, dict]:
+        """Titles of the systems among ``ids`` (industry clusters): {'valves': {'zh': '阀门产业标准体系', ...}}."""
+        wanted = sorted({i for i in ids if i})
+        if not wanted or not self.has_table("systems"):
+            return {}
+        rows = self.db.execute(f"SELECT id, titles FROM systems WHERE id IN ({', '.join('?' * len(wanted))})", wanted)
+        return {r[0]: json.loads(r[1]) for r in rows}
+
     def count_certificates_by_type(self) -> list[tuple[str, int]]:
         rows = self.db.execute("SELECT cert_type, COUNT(*) FROM certificates GROUP BY cert_type ORDER BY COUNT(*) DESC, cert_type")
         return [(r[0], r[1]) for r in rows]

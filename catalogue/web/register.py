@@ -131,12 +131,8 @@ def build_figures(store) -> dict:
     by_level = dict(store.count_results_by("level"))
     level_pairs = [(code, by_level.get(code, 0)) for code in levels] + \
         [(code, n) for code, n in by_level.items() if code not in levels]
-    clusters = {}
-    for code, _n in store.count_results_by("cluster"):
-        if code and store.has_system(code):
-            from catalogue.systems import system_tree
-
-            clusters[code] = best_title(system_tree(store, code)["titles"]) or code
+    by_cluster = store.count_results_by("cluster")
+    clusters = {code: best_title(titles) for code, titles in store.read_system_titles([c for c, _n in by_cluster]).items()}
 
     def link(name):
         return lambda code: url_for("register.show_results", **{name: code}) if code else None
@@ -151,7 +147,7 @@ def build_figures(store) -> dict:
                    for code, n in review],
         "by_reached": figure_rows(store.count_results_by("reached"), total, lambda c: label(REACHED_LABELS, c),
                                   lambda c: None),
-        "by_cluster": figure_rows(store.count_results_by("cluster"), total,
+        "by_cluster": figure_rows(by_cluster, total,
                                   lambda c: clusters.get(c) or c or str(_l("No cluster given")), link("cluster")),
         "by_year": figure_rows(sorted(store.count_results_by("year")), total, lambda c: c, link("year")),
         "certificates_by_type": [{"type": t, "count": n} for t, n in store.count_certificates_by_type()],
