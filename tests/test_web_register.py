@@ -115,9 +115,12 @@ def test_dashboard_json_twin_and_chinese(client, zh):
 
 
 # ------------------------------------------------------------------ the results list
-def test_results_list_and_its_filters(client, ids):
+def test_results_list_and_its_filters(client, zh, ids):
     soup = soup_of(client.get("/benchmarking/results/"))
     assert text_of(soup.select_one("#results-total")) == "3 results"
+    zh_soup = soup_of(zh.get("/benchmarking/results/?status=needs_review"))
+    assert (text_of(zh_soup.select_one("h1")), text_of(zh_soup.select_one("#results-total"))) == ("对标结果", "2 条结果")
+    assert text_of(zh_soup.select_one('.active-filters li[data-filter="status"]')) == "状态：需复核"
     assert [tr["data-id"] for tr in soup.select("tr.result-row")] == [ids["new"], ids["mccb"], ids["old"]]
     soup = soup_of(client.get("/benchmarking/results/?standard=iso-5208-2008"))
     assert [tr["data-id"] for tr in soup.select("tr.result-row")] == [ids["old"]]
