@@ -190,9 +190,10 @@ def _print_record(data: dict) -> None:
 @click.pass_context
 @handle_errors
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts of records by publisher and by status."""
+    """Counts of records by publisher and by status, and of the benchmarking register."""
     with _store(ctx) as store:
         data = store.stats()
+        data["benchmarking"] = store.count_register()
     if as_json:
         _emit_json(data)
         return
@@ -201,6 +202,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{title}:")
         for name, n in table.items():
             click.echo(f"  {name:<12} {n}")
+    counts = data["benchmarking"]
+    click.echo(_t("benchmarking register: {results} results, {needs_review} needing review", **counts))
+    click.echo(_t("  {enterprises} enterprises, {products} products, {certificates} certificates", **counts))
 
 
 @main.command()

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 # Trees first, then international standards, then the Chinese ones that adopt them, then
-# the systems and schemes that cite them: each file resolves relations to the ones before.
-ORDER = ("ics", "ccs", "committees", "iso", "iec", "gb", "systems", "schemes")
+# the systems and schemes that cite them, then the benchmarking register that uses the schemes:
+# each file resolves relations to the ones before.
+ORDER = ("ics", "ccs", "committees", "iso", "iec", "gb", "systems", "schemes", "register")
 
 
 def demo_files() -> list[Path]:

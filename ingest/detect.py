@@ -12,9 +12,9 @@ from catalogue.errors import UsageError
 HEAD_BYTES = 4096
 # Readers whose sniff is most specific go first: a generic sheet reader would claim any CSV.
 PRIORITY = (
-    "catalogue_jsonl", "system_yaml", "relaton_yaml", "iso_deliverables", "ics_tree", "iso_committees",
+    "catalogue_jsonl", "system_yaml", "register_yaml", "relaton_yaml", "iso_deliverables", "ics_tree", "iso_committees",
     "iso_opendata", "iec_api", "sts_xml", "relaton_xml", "iso_html", "cen_html", "openstd_html", "samr_html",
-    "ccs_tree", "system_sheet", "scheme_doc", "sheet",
+    "ccs_tree", "register_sheet", "system_sheet", "scheme_doc", "sheet",
 )
 
 

@@ -305,8 +305,14 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
             if not dry_run:
                 store.put_committee(item)
         elif hasattr(item, "store_into"):
-            # Systems and schemes know how to write themselves (catalogue.systems / catalogue.schemes).
-            fr.other += 1
+            # Systems, schemes and register files know how to write themselves (catalogue.systems,
+            # catalogue.register_batch). A register file first drops what the catalogue refutes (an
+            # unknown scheme ...), a problem each: check_in only reads, so a dry run reports them too.
+            if hasattr(item, "check_in"):
+                for problem in item.check_in(store):
+                    problem.file = problem.file or where
+                    _reject(report, fr, problem, strict)
+            fr.other += getattr(item, "item_count", 1)
             if not dry_run:
                 keys.update(item.store_into(store, source, at))
         else:
@@ -325,6 +331,10 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     report.updated += fr.updated
     report.unchanged += fr.unchanged
     written = {k for k in keys if k}
+    if written and not dry_run:
+        # The review rule (catalogue.register.review_reasons) for the results that compared against
+        # an edition this file changed, inside the file's transaction: one indexed lookup per 500 keys.
+        store.flag_results_for_review(written, at)
     report.changed_keys |= written
     lang = choose_language()
     other = gettext(", {n} other items (trees, committees, systems, schemes)", lang, n=fr.other) if fr.other else ""

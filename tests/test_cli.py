@@ -101,7 +101,8 @@ def test_missing_catalogue_exit_2(runner, tmp_path):
 def test_stats_json(runner, home):
     data = json.loads(runner.invoke(main, ["--home", str(home), "stats", "--json"]).stdout)
     assert data == {"records": 8, "by_publisher": {"ISO": 4, "GB": 2, "IEC": 2},
-                    "by_status": {"withdrawn": 4, "current": 3, "replaced": 1}}
+                    "by_status": {"withdrawn": 4, "current": 3, "replaced": 1},
+                    "benchmarking": {"enterprises": 0, "products": 0, "results": 0, "certificates": 0, "needs_review": 0}}
 
 
 def test_export_jsonl_round_trips_and_csv(runner, home, tmp_path):

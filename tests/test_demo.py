@@ -84,3 +84,33 @@ def test_demo_data_holds_facts_only():
                 assert "scope" not in row and "notes" not in row, path.name
     total = sum(p.stat().st_size for p in demo_files())
     assert total < 5_000_000
+
+
+def test_demo_register_is_fictional_and_needs_review_where_standards_changed(demo_home):
+    """The demo register (Deliver 7): 示例 enterprises with placeholder credit codes, results on the
+    three demo schemes, some needing review because a compared edition was replaced, certificates
+    with events in every status, and no value invented for a real standard."""
+    from catalogue.register import CERTIFICATE_STATUSES, check_credit_code, is_example_code
+    from catalogue.store import Store
+
+    with Store(demo_home) as store:
+        assert store.count_register() == {"enterprises": 3, "products": 3, "results": 5, "certificates": 6, "needs_review": 3}
+        _total, results = store.list_results()
+        details = [store.read_result(r["id"]) for r in results]
+        enterprises = {r["enterprise"]["id"]: r["enterprise"] for r in results}
+        certificates = [c for eid in enterprises for c in store.list_certificates(enterprise_id=eid)]
+    for e in enterprises.values():
+        assert "示例" in e["names"]["zh"] and "fictional" in e["names"]["en"]
+        assert check_credit_code(e["credit_code"]) is None and is_example_code(e["credit_code"])
+    assert {r["scheme"]["id"] for r in results} == {"steel-gate-valves", "mccb", "spectacle-frames"}
+    assert {(r["date"], r["status"]) for r in results} == {
+        ("2013-09-16", "needs_review"), ("2021-06-18", "published"), ("2018-05-10", "needs_review"),
+        ("2019-04-08", "needs_review"), ("2025-03-20", "published")}
+    old_valves = next(d for d in details if d["date"] == "2013-09-16")
+    assert [(r["designation"], r["by_designation"]) for r in old_valves["review_reasons"]] == [
+        ("ISO 5208:2008", "ISO 5208:2015"), ("ISO 10434:2004", "ISO 10434:2020")]
+    for d in details:
+        for ind in d["indicators"]:
+            assert ind["note"].startswith("示例数据")  # the enterprise's values are marked as invented
+            assert ind["standards"] and all(c["clause"] and c["value"] == "" for c in ind["standards"])
+    assert {e["status"] for c in certificates for e in c["events"]} == set(CERTIFICATE_STATUSES)

@@ -21,7 +21,8 @@ from conftest import FIXTURES, ROOT
 SMALL = FIXTURES / "catalogue" / "small.jsonl"
 BAD = FIXTURES / "bad"
 FORMATS = ("catalogue-jsonl, ccs-tree, cen-html, iec-api, iso-committees, iso-deliverables, iso-html, iso-ics, "
-           "openstd-html, relaton-xml, relaton-yaml, samr-html, scheme-doc, sheet, sts-xml, system-sheet, system-yaml")
+           "openstd-html, register-sheet, register-yaml, relaton-xml, relaton-yaml, samr-html, scheme-doc, sheet, sts-xml, "
+           "system-sheet, system-yaml")
 
 
 @pytest.fixture

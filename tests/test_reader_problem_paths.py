@@ -33,6 +33,8 @@ CASES = {
     "iso-html": ("iso-5208.html", b"<html>\xff\xfe</html>"),
     "iso-ics": ("ICS.xml", b"<?xml version='1.0'?>\n<fields><field>\n"),
     "openstd-html": ("detail.html", "<html><body><p>无</p></body></html>".encode()),
+    "register-sheet": ("register.csv", "结果编号,统一社会信用代码,产品名称,对标方案,结果日期\nR1,91330324PDY00001X2,闸阀,x,2014\n".encode()),
+    "register-yaml": ("register.yaml", b"register:\n  enterprises:\n    - {name: x, credit_code: '1'}\n"),
     "relaton-xml": ("iso-5208.xml", b"<bibdata><docidentifier>ISO 5208</docidentifier>\n"),
     "relaton-yaml": ("iso-5208-2015.yaml", b""),
     "samr-html": ("search.html", b"\x00\x01\xfe\xff"),

@@ -55,7 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Debug mode only when a developer asks for it explicitly (FLASK_DEBUG=1 with `flask run`).
     app.debug = bool(app.config.get("DEBUG")) and os.environ.get("FLASK_DEBUG") == "1"
 
-    from . import accounts, browse, check, errors, filters, home, i18n, meta, search, security, standards, systems, writes
+    from . import (accounts, browse, check, errors, filters, home, i18n, meta, register, search, security, standards,
+                   systems, writes)
 
     i18n.init_app(app)
     security.init_app(app)
@@ -63,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     writes.init_app(app)
     accounts.init_app(app)
-    for module in (home, search, standards, browse, meta, systems, check, accounts):
+    for module in (home, search, standards, browse, meta, systems, register, check, accounts):
         app.register_blueprint(module.bp)
     check.init_app(app)
     from .api import bp as api_bp  # /openapi.json, the description of the JSON twins

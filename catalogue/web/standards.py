@@ -24,6 +24,7 @@ from .errors import PageNotFound
 from .i18n import gettext as _
 from .params import get_text
 from .queries import brief_records, table_exists
+from .register import benchmarked_against
 from .render import respond, split_suffix
 from .templating import url_for_page
 
@@ -121,6 +122,7 @@ def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict
     data["adoptions"] = [r for r in relations if r["type"] in ADOPTION_TYPES]
     data["systems"] = including_systems(store, rec.key, rec.work)
     data["cited_by_schemes"] = cited_by_schemes(store, rec.key)
+    data["benchmarked_against"] = benchmarked_against(store, rec.key)
     data["banner"] = build_banner(rec, relations, targets.get(in_force_key) if in_force_key else None)
     return data
 

@@ -36,6 +36,7 @@ from .filters import best_title, status_label
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .params import BadArgument, get_text
+from .register import results_using_scheme
 from .render import add_twin_rules, respond, split_suffix
 from .templating import render_page
 
@@ -283,6 +284,7 @@ def show_scheme(scheme_id: str):
     detail = load_scheme(scheme_id)
     detail["url"] = url_for("systems.show_scheme", scheme_id=scheme_id)
     detail["feed"] = url_for("systems.show_scheme_feed", scheme_id=scheme_id)
+    detail["benchmarking"] = results_using_scheme(get_catalogue().store, scheme_id)
     detail["roles"] = [
         {"role": role, "label": role_label(role), "standards": [s for s in detail["standards"] if s["role"] == role]}
         for role in ROLE_LABELS
