@@ -153,13 +153,19 @@ class Standard:
 
 @dataclass
 class ClassNode:
-    """A node of a classification tree: ICS (``scheme="ics"``) or CCS (``scheme="ccs"``)."""
+    """A node of a classification tree: ICS (``scheme="ics"``) or CCS (``scheme="ccs"``).
+
+    ``title_sources`` names the source of a title that did not come from the file read, by
+    language: ``{"zh": "catalogue:classnames"}`` for a Chinese ICS name from
+    :mod:`catalogue.classnames`; the store keeps it as the title's provenance.
+    """
 
     scheme: str
     code: str
     parent: str = ""
     titles: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    title_sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -404,7 +404,13 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
         self.db.execute("INSERT INTO changes (key, at, field, old, new) VALUES (?, ?, ?, ?, ?)", (key, at, fld, old, new))
 
     def put_class_node(self, node: ClassNode) -> str:
-        """Insert or update a classification node; answers added | updated | unchanged."""
+        """Insert or update a classification node; answers added | updated | unchanged.
+
+        A title named in ``node.title_sources`` only completes the node (catalogue.classnames):
+        it never replaces a title the store holds in that language from elsewhere (it does
+        replace one an earlier completion gave), and its source is kept as provenance under the
+        key ``"<scheme>:<code>"`` ('ics:23.060', field 'titles.zh').
+        """
         with self._writing():
             action = self._put_class_node(node)
             if action != "unchanged":
@@ -412,21 +418,30 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
             return action
 
     def _put_class_node(self, node: ClassNode) -> str:
-        titles = json.dumps(node.titles, ensure_ascii=False, sort_keys=True)
+        own = {k: v for k, v in node.titles.items() if v and k not in node.title_sources}
+        completions = {k: v for k, v in node.titles.items() if v and k in node.title_sources}
         notes = json.dumps(node.notes, ensure_ascii=False, sort_keys=True)
         row = self.db.execute(
             "SELECT parent, titles, notes FROM classifications WHERE scheme = ? AND code = ?", (node.scheme, node.code)
         ).fetchone()
         if row is None:
+            titles = {**completions, **own}
             self.db.execute(
                 "INSERT INTO classifications (scheme, code, parent, titles, notes) VALUES (?, ?, ?, ?, ?)",
-                (node.scheme, node.code, node.parent, titles, notes),
+                (node.scheme, node.code, node.parent, json.dumps(titles, ensure_ascii=False, sort_keys=True), notes),
             )
+            self._note_title_sources(node, titles)
             return "added"
-        merged_titles = {**json.loads(row["titles"]), **{k: v for k, v in node.titles.items() if v}}
+        stored = json.loads(row["titles"])
+        if completions:
+            # A stored title that an earlier completion gave may follow a corrected class name.
+            earlier = self.class_title_values(node.scheme, node.code)
+            stored = {k: v for k, v in stored.items() if not (k in completions and earlier.get(k) == v)}
+        merged_titles = {**completions, **stored, **own}
         merged_notes = {**json.loads(row["notes"]), **{k: v for k, v in node.notes.items() if v}}
         new = (node.parent or row["parent"], json.dumps(merged_titles, ensure_ascii=False, sort_keys=True),
                json.dumps(merged_notes, ensure_ascii=False, sort_keys=True))
+        self._note_title_sources(node, merged_titles)
         if new == (row["parent"], row["titles"], row["notes"]):
             return "unchanged"
         self.db.execute(
@@ -434,6 +449,19 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
             (*new, node.scheme, node.code),
         )
         return "updated"
+
+    def _note_title_sources(self, node: ClassNode, stored: dict) -> None:
+        """Provenance for the completed titles that the store now holds ('ics:23.060', 'titles.zh')."""
+        for lang, source in node.title_sources.items():
+            value = node.titles.get(lang)
+            if value and stored.get(lang) == value:
+                self.db.execute(
+                    "INSERT INTO provenance (key, field, source, at, value) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (key, field, source) DO UPDATE SET at = excluded.at, value = excluded.value "
+                    "WHERE provenance.value IS NOT excluded.value",
+                    (f"{node.scheme}:{node.code}", f"titles.{lang}", source, now_iso(),
+                     json.dumps(value, ensure_ascii=False)),
+                )
 
     def put_committee(self, committee: Committee) -> str:
         """Insert or update a technical committee; answers added | updated | unchanged."""
@@ -640,8 +668,12 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
         ]
 
     def class_node(self, scheme: str, code: str) -> ClassNode | None:
+        """One node, with the sources of its completed titles (``title_sources``)."""
         r = self.db.execute("SELECT * FROM classifications WHERE scheme = ? AND code = ?", (scheme, code)).fetchone()
-        return ClassNode(r["scheme"], r["code"], r["parent"], json.loads(r["titles"]), json.loads(r["notes"])) if r else None
+        if r is None:
+            return None
+        return ClassNode(r["scheme"], r["code"], r["parent"], json.loads(r["titles"]), json.loads(r["notes"]),
+                         self.class_title_sources(scheme, code))
 
     def committees(self) -> list[Committee]:
         return [

@@ -17,6 +17,22 @@ class StoreQueries:
 
     db: sqlite3.Connection
 
+    def class_title_sources(self, scheme: str, code: str) -> dict[str, str]:
+        """The sources of a node's completed titles, by language: {'zh': 'catalogue:classnames'}."""
+        rows = self.db.execute(
+            "SELECT field, source FROM provenance WHERE key = ? AND field LIKE 'titles.%' ORDER BY at, source",
+            (f"{scheme}:{code}",),
+        )
+        return {fld.split(".", 1)[1]: source for fld, source in rows}
+
+    def class_title_values(self, scheme: str, code: str) -> dict[str, str]:
+        """The completed titles the provenance of a node records, by language: {'zh': '阀门'}."""
+        rows = self.db.execute(
+            "SELECT field, value FROM provenance WHERE key = ? AND field LIKE 'titles.%' ORDER BY at, source",
+            (f"{scheme}:{code}",),
+        )
+        return {fld.split(".", 1)[1]: json.loads(value) for fld, value in rows if value}
+
     def list_record_ics(self) -> list[list[str]]:
         """The ICS codes of each record that has any, one list per record, in no set order:
         [['23.060.01'], ['23.060.10', '23.060.20'], ...] (counts per ICS node and pillar)."""

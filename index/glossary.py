@@ -1,8 +1,11 @@
 """The cross-language glossary: Chinese <-> English (and French) terms that expand queries.
 
-``glossary.tsv`` has three tab-separated columns, ``zh<TAB>en<TAB>fr``; a cell may hold
-several spellings separated by ``;`` (the first is the preferred one); lines starting with
-``#`` are comments. Librarians edit the file and call :meth:`Glossary.reload`.
+``glossary.tsv`` has four tab-separated columns, ``zh<TAB>en<TAB>fr<TAB>source``: a cell may hold
+several spellings separated by ``;`` (the first is the preferred one), ``fr`` may be empty, and
+``source`` says where the pair comes from (``ours``, ``title:GB/T 13927-2022``, ``ics:23.060``,
+``ccs:J16``; see the file's header). Lines of two or three columns (no source, or no French
+either) are read too. Lines starting with ``#`` are comments. Librarians edit the file and call
+:meth:`Glossary.reload`.
 """
 from __future__ import annotations
 
@@ -25,12 +28,14 @@ MAX_WORDS = 6
 
 @dataclass
 class Entry:
-    """One glossary line: Chinese terms, English terms, French terms (first of each preferred)."""
+    """One glossary line: Chinese terms, English terms, French terms (first of each preferred),
+    and where the pair comes from ('ours', 'title:<designation>', 'ics:<code>', 'ccs:<code>')."""
 
     zh: list[str]
     en: list[str]
     fr: list[str] = field(default_factory=list)
     line: int = 0
+    source: str = ""
 
 
 def word_key(words: list[str]) -> tuple[str, ...]:
@@ -49,7 +54,7 @@ class Glossary:
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_PATH) -> "Glossary":
-        """Read a glossary TSV (``zh<TAB>en<TAB>fr``); bad lines are logged and skipped."""
+        """Read a glossary TSV (``zh<TAB>en<TAB>fr<TAB>source``); bad lines are logged and skipped."""
         glossary = cls(path=Path(path))
         glossary.reload()
         return glossary
@@ -128,7 +133,7 @@ class Glossary:
 
 
 def parse_glossary(text: str, source: str = "glossary.tsv") -> tuple[list[Entry], list[str]]:
-    """Entries and problem sentences from glossary text: '闸阀\\tgate valve\\trobinet-vanne'."""
+    """Entries and problem sentences from glossary text: '闸阀\\tgate valve\\trobinet-vanne\\tours'."""
     entries: list[Entry] = []
     problems: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -136,14 +141,16 @@ def parse_glossary(text: str, source: str = "glossary.tsv") -> tuple[list[Entry]
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cells = line.split("\t")
-        if len(cells) < 2 or len(cells) > 3:
-            problems.append(f"{source}:{number}: expected 2 or 3 tab-separated columns (zh, en, fr), found {len(cells)}.")
+        if len(cells) < 2 or len(cells) > 4:
+            problems.append(f"{source}:{number}: expected 2 to 4 tab-separated columns (zh, en, fr, source), "
+                            f"found {len(cells)}.")
             continue
+        cells += [""] * (4 - len(cells))
         zh = [t.strip() for t in cells[0].split(";") if t.strip()]
         en = [t.strip() for t in cells[1].split(";") if t.strip()]
-        fr = [t.strip() for t in cells[2].split(";") if t.strip()] if len(cells) == 3 else []
+        fr = [t.strip() for t in cells[2].split(";") if t.strip()]
         if not zh or not en:
             problems.append(f"{source}:{number}: both the Chinese and the English column need a term.")
             continue
-        entries.append(Entry(zh=zh, en=en, fr=fr, line=number))
+        entries.append(Entry(zh=zh, en=en, fr=fr, line=number, source=cells[3].strip()))
     return entries, problems

@@ -1,7 +1,8 @@
 """Our own JSON lines: what `catalogue export --format jsonl` writes, read back in.
 
 One object a line: a record in the ``show`` contract of DESIGN.md, or a classification node
-``{"kind": "class", "scheme": "ics", "code": "23.060", "parent": "23", "titles": {...}}``, or a
+``{"kind": "class", "scheme": "ics", "code": "23.060", "parent": "23", "titles": {...}}`` (with
+``"title_sources": {"zh": "catalogue:classnames"}`` for a title from catalogue.classnames), or a
 committee ``{"kind": "committee", "reference": "ISO/TC 153", ...}``. The bundled demo catalogue
 is kept in this format, so export -> ingest round-trips.
 """
@@ -86,7 +87,8 @@ def iter_lines(fp: BinaryIO) -> Iterator[bytes | None]:
 def _item(data: dict):
     kind = data.get("kind", "standard")
     if kind == "class":
-        return ClassNode(data["scheme"], data["code"], data.get("parent", ""), data.get("titles", {}), data.get("notes", {}))
+        return ClassNode(data["scheme"], data["code"], data.get("parent", ""), data.get("titles", {}), data.get("notes", {}),
+                         data.get("title_sources", {}))
     if kind == "committee":
         return Committee(data["reference"], data.get("titles", {}), data.get("publisher", ""), data.get("scope", ""))
     if not data.get("designation"):

@@ -10,6 +10,8 @@ The files (metanorma/cnccs) each start with a UTF-8 BOM and a bilingual header r
   columns are taken by position, never by name.
 
 Notes are prose that often point elsewhere ("缩微设备入N47"): kept as written in ``notes["zh"]``.
+The tree is Chinese only: the ``en`` title is the class name of :mod:`catalogue.classnames`, with
+``title_sources={"en": "catalogue:classnames"}``.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from catalogue.classnames import SOURCE, complete_titles
 from catalogue.records import ClassNode, Problem, Reading
 
 FORMAT = "ccs-tree"
@@ -134,7 +137,9 @@ def read_row(level: int, row: list[str], name: str, line: int) -> Reading:
         if not p or p.group(1) != m.group(1) or not int(p.group(2)) <= int(m.group(2)) <= int(p.group(3)):
             return Reading(problem=Problem(name, line, "parent",
                                           f"CCS code {code} does not fall within its parent range '{parent}'."))
-    node = ClassNode(scheme="ccs", code=code, parent=parent, titles={"zh": title})
+    titles = complete_titles("ccs", code, {"zh": title})
+    node = ClassNode(scheme="ccs", code=code, parent=parent, titles=titles,
+                     title_sources={lang: SOURCE for lang in titles if lang != "zh"})
     if note:
         node.notes["zh"] = note
     return Reading(item=node, line=line)

@@ -1,9 +1,10 @@
 """The International Classification for Standards (ICS) from ISO Open Data: ICS.csv or ICS-simple.xml.
 
 Both give the same tree (1,381 codes: 40 fields, 401 groups, 940 sub-groups) as
-``ClassNode(scheme="ics", code, parent, titles={"en", "fr"}, notes={"en", "fr"})``; the notes are
-the scope sentences ("Including terminography"). The XML's cross references (``<references>``)
-are not kept, so both files give identical nodes.
+``ClassNode(scheme="ics", code, parent, titles={"en", "fr", "zh"}, notes={"en", "fr"})``; the notes
+are the scope sentences ("Including terminography"). ISO gives no Chinese: the ``zh`` title is the
+class name of :mod:`catalogue.classnames`, with ``title_sources={"zh": "catalogue:classnames"}``.
+The XML's cross references (``<references>``) are not kept, so both files give identical nodes.
 
 - CSV: ``identifier,parent,titleEn,titleFr,scopeEn,scopeFr`` with a UTF-8 BOM. A row with an
   unescaped quote (the real ``ICS.malformed-quote.csv``, row 21.040.30) is a Problem naming its
@@ -19,6 +20,7 @@ from typing import BinaryIO, Iterator
 
 from lxml import etree
 
+from catalogue.classnames import SOURCE, complete_titles
 from catalogue.records import ClassNode, Problem, Reading
 from ingest.files import read_path
 from ingest.iso_opendata import decode_text, iter_csv_records
@@ -112,7 +114,9 @@ def _node(name: str, line: int, code: str, parent: str, titles: dict, notes: dic
     if not titles:
         return Reading(problem=Problem(name, line, "title", f"ICS code {code} has no title."))
     notes = {lang: text for lang, text in notes.items() if text}
-    return Reading(item=ClassNode("ics", code, expected_parent, titles, notes), line=line)
+    completed = complete_titles("ics", code, titles)
+    sources = {lang: SOURCE for lang in completed if lang not in titles}
+    return Reading(item=ClassNode("ics", code, expected_parent, completed, notes, sources), line=line)
 
 
 def _child_text(element, tag: str) -> str:

@@ -9,8 +9,9 @@ relations); never abstracts, scope text or notes. What it selects:
   has at least one edition classified under the pillar industries' ICS codes below;
 - GB, industry, local and group standards: every record of the real Chinese pages and
   Relaton XML;
-- the ICS tree (titles in English and French), the CCS tree (titles in Chinese) and ISO's
-  technical committees (titles only).
+- the ICS tree (titles in English and French, Chinese class names), the CCS tree (titles in
+  Chinese, English class names) and ISO's technical committees (titles only);
+  ``--trees-only`` rewrites just these three files.
 
 The records go through the ordinary ingest pipeline into a temporary catalogue first, so the
 demo files hold merged, validated records, then are written one JSON object a line in the
@@ -135,12 +136,17 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--trees-only", action="store_true",
+                        help="rewrite only ics.jsonl, ccs.jsonl and committees.jsonl (after a class-name change)")
     args = parser.parse_args()
     data: Path = args.data
     if not data.exists():
         print(f"no real data at {data}", file=sys.stderr)
         return 2
     OUT.mkdir(exist_ok=True)
+    if args.trees_only:
+        write_trees(data)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         store = Store(tmp / "home", create=True)
@@ -167,7 +173,7 @@ def main() -> int:
         }
         for family, keys in families.items():
             write_jsonl(OUT / f"{family}.jsonl", [dump_standard(store, store.get(k)) for k in keys if store.exists(k)])
-        write_trees(data, tmp)
+        write_trees(data)
         store.close()
     return 0
 
@@ -185,22 +191,27 @@ def write_staging(path: Path, records: list[Standard]) -> None:
             }, ensure_ascii=False) + "\n")
 
 
-def write_trees(data: Path, tmp: Path) -> None:
-    """ICS (en, fr titles), CCS (zh titles) and ISO committees (titles), facts only."""
+def write_trees(data: Path) -> None:
+    """ICS (en, fr titles; zh class names), CCS (zh titles; en class names) and ISO committees
+    (titles), facts only. A title from catalogue.classnames keeps its ``title_sources``."""
     from catalogue.records import ClassNode, Committee
     from ingest.detect import detect_format
 
     def nodes_from(path: Path) -> list[Reading]:
         return list(detect_format(path).read(path))
 
+    def node_row(n: ClassNode) -> dict:
+        row = {"kind": "class", "scheme": n.scheme, "code": n.code, "parent": n.parent, "titles": n.titles}
+        if n.title_sources:
+            row["title_sources"] = n.title_sources
+        return row
+
     ics = [r.item for r in nodes_from(data / "iso/opendata/ICS.csv") if r.problem is None and isinstance(r.item, ClassNode)]
-    write_jsonl(OUT / "ics.jsonl", [{"kind": "class", "scheme": "ics", "code": n.code, "parent": n.parent,
-                                     "titles": n.titles} for n in ics])
+    write_jsonl(OUT / "ics.jsonl", [node_row(n) for n in ics])
     ccs = []
     for level in ("cat-level1.csv", "cat-level2.csv", "cat-level3.csv"):
         ccs += [r.item for r in nodes_from(data / "ccs" / level) if r.problem is None and isinstance(r.item, ClassNode)]
-    write_jsonl(OUT / "ccs.jsonl", [{"kind": "class", "scheme": "ccs", "code": n.code, "parent": n.parent,
-                                     "titles": n.titles} for n in ccs])
+    write_jsonl(OUT / "ccs.jsonl", [node_row(n) for n in ccs])
     committees = [r.item for r in nodes_from(data / "iso/opendata/iso_technical_committees.jsonl")
                   if r.problem is None and isinstance(r.item, Committee)]
     write_jsonl(OUT / "committees.jsonl", [{"kind": "committee", "reference": c.reference, "publisher": c.publisher,

@@ -64,6 +64,21 @@ def test_demo_has_trees_systems_and_schemes(demo_home):
         assert {s["id"] for s in list_schemes(store)} == {"steel-gate-valves", "spectacle-frames", "mccb"}
 
 
+def test_demo_trees_name_classes_in_both_languages(demo_home):
+    from catalogue.classnames import SOURCE
+    from catalogue.store import Store
+
+    with Store(demo_home) as store:
+        valves = store.class_node("ics", "23.060")
+        assert (valves.titles["zh"], valves.titles["en"], valves.title_sources) == ("阀门", "Valves", {"zh": SOURCE})
+        assert store.class_node("ics", "29.130.20").titles["zh"] == "低压开关设备和控制设备"
+        j16 = store.class_node("ccs", "J16")
+        assert (j16.titles, j16.title_sources) == ({"zh": "阀门", "en": "Valves"}, {"en": SOURCE})
+        assert store.class_node("ccs", "Y78").titles["en"] == "Footwear and boots"
+        assert all(n.titles.get("zh") for n in store.class_nodes("ics"))
+        assert all(n.titles.get("en") for n in store.class_nodes("ccs"))
+
+
 def test_demo_index_agrees_with_store(demo_home):
     from catalogue.service import Catalogue
 

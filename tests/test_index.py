@@ -1,6 +1,7 @@
 """The index folder: rebuild and swap, incremental updates, recovery, analyzers and the glossary."""
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 
@@ -9,7 +10,8 @@ from whoosh.filedb.filestore import FileStorage
 
 from catalogue.records import Standard
 from index import Glossary, RecoveryNeeded, SearchIndex
-from index.analyzers import analyse, bigram_analyzer, chinese_analyzer, dash_form, designation_terms, english_analyzer
+from index.analyzers import (analyse, bigram_analyzer, chinese_analyzer, dash_form, designation_terms, english_analyzer,
+                             fold_chinese)
 from index.glossary import DEFAULT_PATH, parse_glossary
 from index.writer import current_generation
 
@@ -208,7 +210,15 @@ def test_shipped_glossary_is_large_and_well_formed():
     text = DEFAULT_PATH.read_text(encoding="utf-8")
     entries, problems = parse_glossary(text)
     assert problems == []
-    assert len(entries) >= 300
+    assert len(entries) >= 1500
+    # every row has Chinese, English and where the pair comes from; no Chinese term twice
+    assert [e.line for e in entries if not (e.zh and e.en and e.source)] == []
+    kinds = collections.Counter(e.source.split(":", 1)[0] for e in entries)
+    assert set(kinds) == {"ours", "title", "ics", "ccs"}
+    assert min(kinds.values()) >= 100
+    assert [e.line for e in entries if e.source != "ours" and not e.source.split(":", 1)[1].strip()] == []
+    folded = collections.Counter(fold_chinese(t) for e in entries for t in e.zh)
+    assert [t for t, n in folded.items() if n > 1] == []
     by_zh = {e.zh[0]: e for e in entries}
     for zh, en in [("闸阀", "gate valve"), ("截止阀", "globe valve"), ("球阀", "ball valve"), ("蝶阀", "butterfly valve"),
                    ("止回阀", "check valve"), ("安全阀", "safety valve"), ("壳体试验", "shell test"), ("密封试验", "seat test"),
@@ -220,6 +230,16 @@ def test_shipped_glossary_is_large_and_well_formed():
                    ("方法", "method"), ("安全", "safety"), ("术语", "vocabulary"), ("通则", "general rules"),
                    ("规范", "specification"), ("测定", "determination"), ("尺寸", "dimensions")]:
         assert en in by_zh[zh].en, zh
+    # component terms of the five pillar industries, and pairs from titles and class names
+    for zh, en, source in [("阀体", "valve body", "ours"), ("阀盖", "bonnet", "ours"), ("阀座", "seat", "ours"),
+                           ("鞋帮", "upper", "ours"), ("镜架", "frame", "ours"), ("镜片", "lens", "ours"),
+                           ("升降式止回阀", "lift check valves", "title:GB/T 12233-2025"),
+                           ("配装眼镜", "assembled spectacles", "title:GB/T 13511.1-2025"),
+                           ("制动器衬片", "brake linings", "title:GB 5763-2018"),
+                           ("球阀和旋塞阀", "ball and plug valves", "ics:23.060.20"),
+                           ("皮革技术", "leather technology", "ics:59.140"),
+                           ("低压配电电器", "low-voltage distribution apparatus", "ccs:K31")]:
+        assert (en in by_zh[zh].en, by_zh[zh].source) == (True, source), zh
 
 
 def test_glossary_problems_and_reload(tmp_path, caplog):
@@ -229,13 +249,29 @@ def test_glossary_problems_and_reload(tmp_path, caplog):
         glossary = Glossary.load(path)
     assert len(glossary) == 1
     assert glossary.problems == [
-        f"{path}:3: expected 2 or 3 tab-separated columns (zh, en, fr), found 1.",
+        f"{path}:3: expected 2 to 4 tab-separated columns (zh, en, fr, source), found 1.",
         f"{path}:4: both the Chinese and the English column need a term.",
     ]
     assert glossary.find_words(["Gate", "Valves"])[0][:2] == (0, 2)
     path.write_text("闸阀\tgate valve\n眼镜架\tspectacle frames\n", encoding="utf-8")
     assert glossary.reload() == 2
     assert [span[:2] for span in glossary.find_chinese("眼镜架闸阀")] == [(0, 3), (3, 5)]
+
+
+def test_glossary_reads_the_source_column_and_older_lines(tmp_path):
+    path = tmp_path / "glossary.tsv"
+    path.write_text("闸阀\tgate valve\trobinet-vanne\tours\n升降式止回阀\tlift check valves\t\ttitle:GB/T 12233-2025\n"
+                    "截止阀\tglobe valve\trobinet à soupape\n球阀\tball valve\n"
+                    "蝶阀\tbutterfly valve\t\tours\textra\n", encoding="utf-8")
+    entries, problems = parse_glossary(path.read_text(encoding="utf-8"), str(path))
+    assert [(e.zh, e.en, e.fr, e.source, e.line) for e in entries] == [
+        (["闸阀"], ["gate valve"], ["robinet-vanne"], "ours", 1),
+        (["升降式止回阀"], ["lift check valves"], [], "title:GB/T 12233-2025", 2),
+        (["截止阀"], ["globe valve"], ["robinet à soupape"], "", 3),
+        (["球阀"], ["ball valve"], [], "", 4)]
+    assert problems == [f"{path}:5: expected 2 to 4 tab-separated columns (zh, en, fr, source), found 5."]
+    glossary = Glossary.load(path)
+    assert [e.source for e in glossary.find_chinese("升降式止回阀")[0][2]] == ["title:GB/T 12233-2025"]
 
 
 def test_reloaded_glossary_changes_search(tmp_path):

@@ -24,7 +24,8 @@ def test_fixture_table(fixture: Path):
 
 def test_level3_header_repeats_a_name_and_columns_go_by_position():
     readings = list(ccs_tree.read(FIXTURE_DIR / "cat-level3.csv"))
-    assert readings[1].item == ClassNode("ccs", "J16", "J10/29", {"zh": "阀门"}, {"zh": "非金属阀门入此。"})
+    assert readings[1].item == ClassNode("ccs", "J16", "J10/29", {"zh": "阀门", "en": "Valves"}, {"zh": "非金属阀门入此。"},
+                                         {"en": "catalogue:classnames"})
 
 
 def test_known_bad_code_is_corrected_by_the_errata_table():
@@ -46,7 +47,7 @@ def test_gb18030_copy_reads_the_same():
     with pytest.raises(UnicodeDecodeError):
         (FIXTURE_DIR / "cat-level3-gb18030.csv").read_bytes().decode("utf-8")
     (reading,) = ccs_tree.read(FIXTURE_DIR / "cat-level3-gb18030.csv")
-    assert reading.item.titles == {"zh": "阀门"}
+    assert reading.item.titles == {"zh": "阀门", "en": "Valves"}
 
 
 def test_folder_reads_levels_in_order():
@@ -73,11 +74,14 @@ def test_real_tree_counts_and_parents():
     nodes = {r.item.code: r.item for r in readings}
     assert len(nodes) == 24 + 225 + 1608
     assert all(not n.parent or n.parent in nodes for n in nodes.values())
-    assert (nodes["J"].titles, nodes["J10/29"].parent, nodes["J16"].parent) == ({"zh": "机械"}, "J", "J10/29")
-    assert nodes["J16"].titles == {"zh": "阀门"}
-    assert (nodes["W10"].titles, nodes["W10"].parent) == ({"zh": "棉纺织综合"}, "W10/19")
-    assert (nodes["B32"].titles, nodes["B32"].parent) == ({"zh": "纤维作物与产品"}, "B30/39")
-    assert (nodes["K22"].titles, nodes["D50"].titles) == ({"zh": "异步电机"}, {"zh": "非金属矿综合"})
+    assert (nodes["J"].titles, nodes["J10/29"].parent, nodes["J16"].parent) == ({"zh": "机械", "en": "Machinery"}, "J", "J10/29")
+    assert nodes["J16"].titles == {"zh": "阀门", "en": "Valves"}
+    assert (nodes["W10"].titles, nodes["W10"].parent) == ({"zh": "棉纺织综合", "en": "Cotton textiles in general"}, "W10/19")
+    assert (nodes["B32"].titles, nodes["B32"].parent) == ({"zh": "纤维作物与产品", "en": "Fibre crops and products"}, "B30/39")
+    assert (nodes["K22"].titles["zh"], nodes["D50"].titles["zh"]) == ("异步电机", "非金属矿综合")
+    assert (nodes["K22"].titles["en"], nodes["D50"].titles["en"]) == ("Asynchronous machines", "Non-metallic minerals in general")
+    # every node of the real tree has its English class name, from catalogue.classnames
+    assert all(n.titles.get("en") and n.title_sources == {"en": "catalogue:classnames"} for n in nodes.values())
     assert "FF2" not in nodes and "D47" not in nodes
 
 

@@ -107,7 +107,8 @@ def test_ics_csv_bad_rows_are_problems_and_the_rest_come_out():
     ]
     valves = readings[4].item
     assert valves.notes == {"en": "Fixture note over two lines", "fr": 'Note de test "entre guillemets"'}
-    assert readings[6].item.titles == {"en": "Globe valves", "fr": "Robinets à soupape"}
+    assert readings[6].item.titles == {"en": "Globe valves", "fr": "Robinets à soupape", "zh": "截止阀"}
+    assert readings[6].item.title_sources == {"zh": "catalogue:classnames"}
 
 
 def test_ics_xml_gives_the_same_nodes_as_csv_and_rejects_strays():
@@ -134,7 +135,7 @@ def test_ics_xml_external_entities_are_not_resolved(tmp_path):
                      b'<fields><field><identifier>23</identifier><title xml:lang="en">Fluid &ext;systems</title>'
                      b'</field></fields>')
     (reading,) = list(ics_tree.read(path))
-    assert reading.item.titles == {"en": "Fluid &ext;systems"}
+    assert reading.item.titles == {"en": "Fluid &ext;systems", "zh": "流体系统和通用件"}
 
 
 def test_unbalanced_quote_does_not_swallow_the_rest():
@@ -232,7 +233,7 @@ def test_real_ics_csv_and_xml_agree():
     assert (len(csv_nodes), csv_problems, len(xml_nodes), xml_problems) == (1381, [], 1381, [])
     assert sorted(csv_nodes, key=lambda n: n.code) == sorted(xml_nodes, key=lambda n: n.code)
     by_code = {n.code: n for n in csv_nodes}
-    assert by_code["23.060.10"].titles == {"en": "Globe valves", "fr": "Robinets à soupape"}
+    assert by_code["23.060.10"].titles == {"en": "Globe valves", "fr": "Robinets à soupape", "zh": "截止阀"}
     assert (by_code["23.060.10"].parent, by_code["23.060"].parent, by_code["23"].parent) == ("23.060", "23", "")
     assert by_code["23.060.01"].titles["en"] == "Valves in general"
     assert by_code["01.020"].notes == {"en": "Including terminography", "fr": "Y compris terminographie"}

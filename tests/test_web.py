@@ -388,9 +388,10 @@ def test_ics_tree_top_level_with_counts(client):
                     "75": "3"}
     data = client.get("/ics.json").get_json()
     assert data["node"] is None
+    # The fixture's tree has no Chinese: the class name comes from catalogue.classnames.
     assert data["children"][3] == {"code": "23", "titles": {"en": "Fluid systems and components for general use",
-                                   "fr": "Fluidique et composants à usage général"}, "count": 9,
-                                   "url": "/ics/23", "search": "/search?ics=23"}
+                                   "fr": "Fluidique et composants à usage général", "zh": "流体系统和通用件"},
+                                   "count": 9, "url": "/ics/23", "search": "/search?ics=23"}
 
 
 def test_ics_node_with_breadcrumb_children_and_search_link(client):
@@ -403,6 +404,19 @@ def test_ics_node_with_breadcrumb_children_and_search_link(client):
                     ("23.060.99", "Other valves", "2")]
     assert text_of(page.select_one("p.count")) == "8 standards in this class. Search within this class"
     assert client.get("/ics/23.060.json").get_json()["node"]["count"] == 8
+
+
+def test_ics_classes_are_named_in_chinese_for_a_chinese_reader(client):
+    page = soup_of(client.get("/ics/23.060", headers={"Accept-Language": "zh-CN,zh;q=0.9"}))
+    assert text_of(page.h1) == "23.060 阀门"
+    rows = [(text_of(tr.td), text_of(tr.select("td")[1])) for tr in page.select("table.class-tree tbody tr")]
+    assert rows == [("23.060.01", "阀门综合"), ("23.060.30", "闸阀"), ("23.060.99", "其他阀门")]
+
+
+def test_ccs_classes_are_named_in_english_for_an_english_reader(client):
+    page = soup_of(client.get("/ccs/J10/29"))
+    assert text_of(page.h1) == "J10/29 General parts"
+    assert client.get("/ccs/J10/29.json").get_json()["node"]["titles"] == {"zh": "通用零部件", "en": "General parts"}
 
 
 def test_codes_missing_from_the_tree_are_placed_by_their_shape(client):

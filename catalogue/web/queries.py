@@ -12,6 +12,8 @@ import threading
 from collections import Counter
 from typing import Callable
 
+from catalogue.classnames import SOURCE, complete_titles
+from catalogue.records import ClassNode
 from catalogue.store import Store
 
 #: The museum's five pillar industries, by ICS prefix (brief: valves 23.060, pumps 23.080 ...).
@@ -96,15 +98,27 @@ def class_counts(store: Store, scheme: str) -> dict[str, int]:
     return cached(store, f"class_counts:{scheme}", compute)  # type: ignore[return-value]
 
 
+def complete_node(node: ClassNode) -> ClassNode:
+    """The node itself, or a copy with the class names its titles lack (catalogue.classnames)."""
+    titles = complete_titles(node.scheme, node.code, node.titles)
+    if titles == node.titles:
+        return node
+    added = {lang: SOURCE for lang in titles if lang not in node.titles}
+    return ClassNode(node.scheme, node.code, node.parent, titles, node.notes, {**node.title_sources, **added})
+
+
 def class_node_map(store: Store, scheme: str) -> dict:
     """Every node of a classification tree by code ({'23.060': ClassNode, ...}), cached per version.
 
     Decoding the ICS tree's 1,381 rows of JSON cost 5-7 ms on every browse page (profiled
     2026-11-25); the tree only changes when something is ingested. Callers must not change it.
+    A node the store holds without its class name in the other language (a catalogue ingested
+    before catalogue.classnames existed) gets it here, so browse, facets and breadcrumbs name
+    ICS classes in Chinese and CCS classes in English.
     """
 
     def compute() -> dict:
-        return {n.code: n for n in store.class_nodes(scheme)}
+        return {n.code: complete_node(n) for n in store.class_nodes(scheme)}
 
     return cached(store, f"class_nodes:{scheme}", compute)  # type: ignore[return-value]
 
