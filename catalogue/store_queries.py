@@ -42,13 +42,15 @@ class StoreQueries:
         return {r[0]: r[1] for r in rows}
 
     def list_recently_updated(self, limit: int = 20) -> list[dict]:
-        """The ``limit`` records added or changed last, newest first (ties by key), as plain dicts:
+        """The ``limit`` records added or changed last, newest first, as plain dicts:
         [{'key': 'iso-5208-2015', 'designation': 'ISO 5208:2015', 'titles': {'en': ...},
         'status': 'current', 'added_at': ..., 'updated_at': ..., 'change': 'added'}, ...];
-        ``change`` is 'changed' once updated_at moved past added_at, and status '' reads 'unknown'."""
+        ``change`` is 'changed' once updated_at moved past added_at, and status '' reads 'unknown'.
+        Records written in the same second (one ingest) come newest standard first (published
+        date, then year), then by key: a batch reads as its latest standards, not as A, B, C."""
         rows = self.db.execute(
             "SELECT key, designation, titles, status, added_at, updated_at FROM standards "
-            "ORDER BY updated_at DESC, key LIMIT ?",
+            "ORDER BY updated_at DESC, published DESC, year DESC, key LIMIT ?",
             (limit,),
         ).fetchall()
         return [
@@ -83,6 +85,33 @@ class StoreQueries:
                     "titles": json.loads(r["titles"]),
                 }
         return out
+
+    def list_successors(self, keys: Iterable[str]) -> dict[str, list[dict]]:
+        """What replaced each of many records (their ``replaced_by`` relations), in queries of 500
+        keys (search hits): ['iso-5208-2008'] -> {'iso-5208-2008': [{'target': 'ISO 5208:2015',
+        'target_key': 'iso-5208-2015', 'resolved': True}]}; records replaced by nothing are left out."""
+        wanted = sorted({k for k in keys if k})
+        out: dict[str, list[dict]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self.db.execute(
+                "SELECT r.key, r.target, r.target_key, "
+                "EXISTS (SELECT 1 FROM standards s WHERE s.key = r.target_key) AS resolved "
+                f"FROM relations r WHERE r.type = 'replaced_by' AND r.key IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY r.key, r.target_key",
+                chunk,
+            )
+            for r in rows:
+                found = out.setdefault(r["key"], [])
+                if all(item["target_key"] != r["target_key"] for item in found):
+                    found.append({"target": r["target"], "target_key": r["target_key"], "resolved": bool(r["resolved"])})
+        return out
+
+    def count_classified(self, scheme: str) -> int:
+        """How many records carry at least one code of ``scheme`` ('ics' or 'ccs'): each record once,
+        however many codes it has (the ICS root's total)."""
+        column = {"ics": "ics != '[]'", "ccs": "ccs != ''"}[scheme]
+        return self.db.execute(f"SELECT COUNT(*) FROM standards WHERE {column}").fetchone()[0]
 
     def read_write_marks(self) -> tuple[int, int]:
         """What moves whenever the file is written: (PRAGMA data_version, which changes when another
