@@ -65,21 +65,21 @@ class StoreQueries:
     def fetch_briefs(self, keys: Iterable[str]) -> dict[str, dict]:
         """Designation, status, dates and titles of many records by key, in queries of 500 keys
         (relation lists, timelines): ['iso-5208-2015', 'gb-t-1-1999'] -> {'iso-5208-2015': {'key',
-        'work', 'designation', 'status', 'year', 'published', 'in_force', 'withdrawn', 'supplement',
-        'titles'}}; keys not catalogued (and empty ones) are left out, status '' reads 'unknown'."""
+        'work', 'designation', 'type', 'status', 'year', 'published', 'in_force', 'withdrawn',
+        'supplement', 'titles'}}; keys not catalogued (and empty ones) are left out, status '' reads 'unknown'."""
         wanted = sorted({k for k in keys if k})
         out: dict[str, dict] = {}
         for start in range(0, len(wanted), 500):
             # 500 stays well under SQLite's bound-parameter limit (999 before 3.32).
             chunk = wanted[start:start + 500]
             rows = self.db.execute(
-                "SELECT key, work, designation, status, year, published, in_force, withdrawn, supplement, titles "
+                "SELECT key, work, designation, doc_type, status, year, published, in_force, withdrawn, supplement, titles "
                 f"FROM standards WHERE key IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
             for r in rows:
                 out[r["key"]] = {
-                    "key": r["key"], "work": r["work"], "designation": r["designation"],
+                    "key": r["key"], "work": r["work"], "designation": r["designation"], "type": r["doc_type"],
                     "status": r["status"] or "unknown", "year": r["year"], "published": r["published"],
                     "in_force": r["in_force"], "withdrawn": r["withdrawn"], "supplement": r["supplement"],
                     "titles": json.loads(r["titles"]),
@@ -89,22 +89,24 @@ class StoreQueries:
     def list_successors(self, keys: Iterable[str]) -> dict[str, list[dict]]:
         """What replaced each of many records (their ``replaced_by`` relations), in queries of 500
         keys (search hits): ['iso-5208-2008'] -> {'iso-5208-2008': [{'target': 'ISO 5208:2015',
-        'target_key': 'iso-5208-2015', 'resolved': True}]}; records replaced by nothing are left out."""
+        'target_key': 'iso-5208-2015', 'resolved': True, 'status': 'current'}]} (status None when the
+        successor is not catalogued); records replaced by nothing are left out."""
         wanted = sorted({k for k in keys if k})
         out: dict[str, list[dict]] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             rows = self.db.execute(
-                "SELECT r.key, r.target, r.target_key, "
-                "EXISTS (SELECT 1 FROM standards s WHERE s.key = r.target_key) AS resolved "
-                f"FROM relations r WHERE r.type = 'replaced_by' AND r.key IN ({', '.join('?' * len(chunk))}) "
+                "SELECT r.key, r.target, r.target_key, s.key IS NOT NULL AS resolved, s.status "
+                "FROM relations r LEFT JOIN standards s ON s.key = r.target_key "
+                f"WHERE r.type = 'replaced_by' AND r.key IN ({', '.join('?' * len(chunk))}) "
                 "ORDER BY r.key, r.target_key",
                 chunk,
             )
             for r in rows:
                 found = out.setdefault(r["key"], [])
                 if all(item["target_key"] != r["target_key"] for item in found):
-                    found.append({"target": r["target"], "target_key": r["target_key"], "resolved": bool(r["resolved"])})
+                    found.append({"target": r["target"], "target_key": r["target_key"], "resolved": bool(r["resolved"]),
+                                  "status": (r["status"] or "unknown") if r["resolved"] else None})
         return out
 
     def count_classified(self, scheme: str) -> int:
@@ -112,6 +114,14 @@ class StoreQueries:
         however many codes it has (the ICS root's total)."""
         column = {"ics": "ics != '[]'", "ccs": "ccs != ''"}[scheme]
         return self.db.execute(f"SELECT COUNT(*) FROM standards WHERE {column}").fetchone()[0]
+
+    def read_systems_stamp(self) -> tuple[int, str | None]:
+        """What changes when an industry system is loaded or replaced: (systems, latest updated_at),
+        e.g. (5, '2026-12-02T07:47:06Z'); (0, None) before migration 002 made the table."""
+        if not self.has_table("systems"):
+            return (0, None)
+        row = self.db.execute("SELECT COUNT(*), MAX(updated_at) FROM systems").fetchone()
+        return (row[0], row[1])
 
     def read_write_marks(self) -> tuple[int, int]:
         """What moves whenever the file is written: (PRAGMA data_version, which changes when another

@@ -121,10 +121,10 @@ def test_fetch_briefs_by_key_leaves_out_unknown_and_empty_keys(filled):
     briefs = filled.fetch_briefs(["gb-t-13927-2022", "iso-5208-2015", "iso-5208-2015", "", "iso-5208-1982"])
     assert briefs == {
         "gb-t-13927-2022": {"key": "gb-t-13927-2022", "work": "gb-t-13927", "designation": "GB/T 13927-2022",
-                            "status": "unknown", "year": "2022", "published": "", "in_force": "", "withdrawn": "",
+                            "type": "", "status": "unknown", "year": "2022", "published": "", "in_force": "", "withdrawn": "",
                             "supplement": "", "titles": {"zh": "工业阀门 压力试验"}},
         "iso-5208-2015": {"key": "iso-5208-2015", "work": "iso-5208", "designation": "ISO 5208:2015",
-                          "status": "current", "year": "2015", "published": "2015-06", "in_force": "",
+                          "type": "", "status": "current", "year": "2015", "published": "2015-06", "in_force": "",
                           "withdrawn": "", "supplement": "",
                           "titles": {"en": "Industrial valves — Pressure testing of metallic valves"}},
     }
@@ -154,12 +154,25 @@ def test_class_counts_count_each_record_once_per_tree_node(filled):
     assert queries.class_counts(filled, "ccs") == {"J16": 2, "J10/19": 2, "J": 2}
 
 
-def test_pillar_and_committee_counts(filled):
-    assert queries.pillar_counts(filled) == [
-        ("valves", ("23.060",), 4), ("pumps", ("23.080",), 0), ("low_voltage", ("29.120", "29.130.20"), 1),
-        ("eyewear", ("11.040.70",), 0), ("footwear_leather", ("61.060", "59.140"), 0), ("auto_parts", ("43",), 0),
-    ]
+def test_committee_counts_and_classified_totals(filled):
     assert queries.committee_counts(filled) == {"ISO/TC 153": 2, "SAC/TC 188": 2}
+    # ISO 19240:2017 carries two ICS codes: the root counts it once.
+    assert queries.classified_total(filled, "ics") == 5
+    assert queries.class_titles(filled, "ccs") == {"J16": {"zh": "阀门"}}
+
+
+def test_system_summaries_follow_a_system_loaded_without_any_record(filled):
+    from catalogue.systems import StandardSystem, SystemNode
+
+    assert queries.system_summaries(filled) == []
+    system = StandardSystem("valves", {"en": "Valves industry standard system"},
+                            nodes=[SystemNode("1", {"en": "Testing"}, members=[("ISO 5208", ""), ("API 598", "")])])
+    with filled.transaction():
+        system.store_into(filled, "test:x", "2026-05-01T00:00:00Z")
+    summaries = queries.system_summaries(filled)
+    assert [(s["id"], s["total"], s["counts"]) for s in summaries] == [
+        ("valves", 2, {"in_force": 1, "replaced": 0, "withdrawn": 0, "missing": 1})]
+    assert queries.system_names(filled) == {"valves": {"en": "Valves industry standard system"}}
 
 
 def test_cached_counts_follow_a_write(filled):
@@ -244,8 +257,9 @@ def test_list_successors_names_what_replaced_each_record(filled):
         filled.merge(rec, "test:later", at=APR)
         filled.merge(old, "test:later", at=APR)
     assert filled.list_successors(["iec-60947-2-2016", "iso-5208-2015", "gb-t-12238-2008", ""]) == {
-        "iec-60947-2-2016": [{"target": "IEC 60947-2:2024", "target_key": "iec-60947-2-2024", "resolved": True}],
-        "iso-5208-2015": [{"target": "ISO 5208:2030", "target_key": "iso-5208-2030", "resolved": False}],
+        "iec-60947-2-2016": [{"target": "IEC 60947-2:2024", "target_key": "iec-60947-2-2024", "resolved": True,
+                              "status": "current"}],
+        "iso-5208-2015": [{"target": "ISO 5208:2030", "target_key": "iso-5208-2030", "resolved": False, "status": None}],
     }
     assert filled.list_successors([]) == {}
 

@@ -55,9 +55,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Debug mode only when a developer asks for it explicitly (FLASK_DEBUG=1 with `flask run`).
     app.debug = bool(app.config.get("DEBUG")) and os.environ.get("FLASK_DEBUG") == "1"
 
-    from . import browse, check, errors, filters, home, i18n, meta, search, security, standards, systems
+    from . import browse, check, errors, filters, home, i18n, meta, render, search, security, standards, systems
 
     i18n.init_app(app)
+    render.init_app(app)
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)

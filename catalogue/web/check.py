@@ -16,7 +16,7 @@ from ingest.documents import KINDS, DocumentError, extract_text
 
 from . import get_catalogue
 from .i18n import gettext as _
-from .i18n import lazy_gettext as _l
+from .labels import verdict_label  # noqa: F401 - the verdicts' words live in the one vocabulary
 from .render import add_twin_rules, wants_json
 from .security import csrf_token
 from .templating import render_page
@@ -33,27 +33,12 @@ FORM_OVERHEAD = 4 * MAX_TEXT_CHARS + 64 * 1024
 CONTEXT_CHARS = 24
 ENDPOINTS = ("check.show_check", "check.show_check_json")
 
-VERDICT_LABELS = {
-    "current": _l("Current"),
-    "superseded": _l("Superseded"),
-    "withdrawn": _l("Withdrawn"),
-    "upcoming": _l("Not yet in force"),
-    "unknown": _l("Not in the catalogue"),
-    "ambiguous": _l("Ambiguous"),
-}
-
-
 class CheckRefused(Exception):
     """The input cannot be checked; carries the sentence and the HTTP status (400 or 413)."""
 
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
-
-
-def verdict_label(verdict: str) -> str:
-    """A verdict in words, in the interface language: 'superseded' -> 'Superseded' / '已被代替'."""
-    return str(VERDICT_LABELS.get(verdict, verdict))
 
 
 def sentence(text: str) -> str:
@@ -175,5 +160,4 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, set_upload_limits)
 
 
-bp.add_app_template_filter(verdict_label, "verdict_label")
 add_twin_rules(bp, "/check", show_check, methods=["GET", "POST"])

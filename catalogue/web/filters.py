@@ -12,10 +12,11 @@ from typing import Iterable
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from flask import Flask
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import labels
 from .i18n import current_language
+from .i18n import gettext as _
 from .labels import (  # noqa: F401 - re-exported: the vocabulary moved to labels.py
     degree_label, field_label, language_name, relation_label, status_class, status_label,
 )
@@ -84,6 +85,35 @@ def other_title(titles: dict | None) -> str:
     return "" if text == best_title(titles) else text
 
 
+def ordered_titles(titles: dict | None) -> list[tuple[str, str]]:
+    """Titles as (language, text), the reader's language first, then the other of zh/en, then the rest."""
+    titles = titles or {}
+    first = current_language()
+    order = {first: 0, ("en" if first == "zh" else "zh"): 1}
+    return sorted(((lang, text) for lang, text in titles.items() if text), key=lambda item: (order.get(item[0], 2), item[0]))
+
+
+def link_to(text: str, url: str | None, **attributes: str) -> Markup:
+    """A link as safe markup, for a sentence that holds one ('被 %(designation)s 代替'):
+    link_to('ISO 5208:2015', '/standards/iso-5208-2015'); no url gives the escaped text alone."""
+    if not url:
+        return Markup(escape(text))
+    extra = "".join(f' {name.rstrip("_").replace("_", "-")}="{escape(value)}"' for name, value in attributes.items() if value)
+    return Markup(f'<a href="{escape(url)}"{extra}>{escape(text)}</a>')
+
+
+def successor_link(item: dict, link_id: str = "") -> Markup:
+    """A successor as it sits in '被 ... 代替': its link, or its designation marked not catalogued.
+
+    ``item`` is a hit's successor ({"designation", "url"}) or a relation ({"target", "url"}).
+    """
+    text = item.get("designation") or item.get("target") or ""
+    if item.get("url"):
+        return link_to(text, item["url"], id=link_id, class_="successor-link")
+    return Markup(escape(text)) + Markup(' <span class="unresolved">') + \
+        escape(_("(not in the catalogue)")) + Markup("</span>")
+
+
 def safe_snippet(snippet: str | None) -> Markup:
     """Mark the index's highlighted snippet safe, keeping only <mark> tags.
 
@@ -128,6 +158,7 @@ def init_app(app: Flask) -> None:
         best_title=best_title,
         best_title_lang=best_title_lang,
         other_title=other_title,
+        ordered_titles=ordered_titles,
         safe_snippet=safe_snippet,
     )
-    app.jinja_env.globals["bar_chart"] = bar_chart
+    app.jinja_env.globals.update(bar_chart=bar_chart, link_to=link_to, successor_link=successor_link)

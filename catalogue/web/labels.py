@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from markupsafe import Markup, escape
 
 from .i18n import current_language
 from .i18n import gettext as _
@@ -109,10 +110,27 @@ DEGREE_LABELS = {"IDT": _l("identical"), "MOD": _l("modified"), "NEQ": _l("not e
 
 
 def degree_label(degree: str | None) -> str:
-    """An adoption degree with its meaning: 'MOD' -> 'MOD (modified)' / 'MOD (修改采用)'."""
+    """An adoption degree with its meaning: 'MOD' -> 'MOD (modified)' / 'MOD（修改采用）'."""
     if not degree:
         return _("degree not given")
-    return f"{degree} ({DEGREE_LABELS.get(degree, degree)})"
+    return _("%(code)s (%(meaning)s)", code=degree, meaning=str(DEGREE_LABELS.get(degree, degree)))
+
+
+#: "X adopts Y" as the national platforms say it: 等同采用 / 修改采用 / 非等效采用 + the standard.
+ADOPTION_PHRASES = {
+    "IDT": _l("Identical adoption of %(designation)s (IDT)"),
+    "MOD": _l("Modified adoption of %(designation)s (MOD)"),
+    "NEQ": _l("Not equivalent to %(designation)s (NEQ)"),
+}
+
+
+def adoption_phrase(degree: str | None, designation) -> Markup:
+    """'MOD', a link -> '修改采用 ISO 5208:2015（MOD）' as safe markup; ``designation`` may be a link
+    (markup, kept) or text (escaped)."""
+    template = ADOPTION_PHRASES.get(degree or "")
+    text = str(template) if template is not None else _("Adopts %(designation)s")
+    before, _sep, after = text.partition("%(designation)s")
+    return escape(before) + escape(designation) + escape(after)
 
 
 # ------------------------------------------------------------------ document types and levels
@@ -399,5 +417,5 @@ def init_app(app) -> None:
         field_label=field_label,
         pick_name=pick_name,
     )
-    app.jinja_env.globals.update(class_label=class_label, committee_label=committee_label,
+    app.jinja_env.globals.update(adoption_phrase=adoption_phrase, class_label=class_label, committee_label=committee_label,
                                  designation_label=designation_label, facet_title=facet_title)

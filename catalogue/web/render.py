@@ -51,6 +51,27 @@ def add_twin_rules(bp: Blueprint, rule: str, view: Callable, **options) -> None:
     bp.add_url_rule(twin, endpoint=f"{view.__name__}_json", view_func=view, **options)
 
 
+def page_twin_url() -> str:
+    """This page's JSON twin, the footer's one "data (JSON)" link: '/ics/' -> '/ics.json',
+    '/' -> '/index.json', '/search?q=x' -> '/search.json?q=x'."""
+    path = request.path
+    if path.endswith(".json"):
+        twin = path
+    elif path == "/":
+        twin = "/index.json"
+    elif path.endswith("/"):
+        twin = path.rstrip("/") + ".json"
+    else:
+        twin = path + ".json"
+    query = request.query_string.decode("utf-8", "replace")
+    return twin + ("?" + query if query else "")
+
+
+def init_app(app) -> None:
+    """Template access to :func:`page_twin_url`."""
+    app.jinja_env.globals["page_twin_url"] = page_twin_url
+
+
 def split_suffix(text: str, suffixes: tuple[str, ...]) -> tuple[str, str]:
     """'iso-5208-2015.ris' -> ('iso-5208-2015', 'ris'); no known suffix -> (text, '')."""
     for suffix in suffixes:
