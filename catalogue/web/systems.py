@@ -124,12 +124,13 @@ def health_summary(counts: dict, total: int, cited: bool = False) -> str:
     """
     outdated = counts.get("replaced", 0) + counts.get("withdrawn", 0)
     missing = counts.get("missing", 0)
+    # The verb agrees with the outdated count ("1 of 5 cited standards is outdated").
     if cited:
-        text = ngettext("%(outdated)s of %(num)s cited standard is outdated.",
-                        "%(outdated)s of %(num)s cited standards are outdated.", total, outdated=outdated)
+        text = ngettext("%(num)s of %(total)s cited standards is outdated.",
+                        "%(num)s of %(total)s cited standards are outdated.", outdated, total=total)
     else:
-        text = ngettext("%(outdated)s of %(num)s listed standard is outdated.",
-                        "%(outdated)s of %(num)s listed standards are outdated.", total, outdated=outdated)
+        text = ngettext("%(num)s of %(total)s listed standards is outdated.",
+                        "%(num)s of %(total)s listed standards are outdated.", outdated, total=total)
     if missing:
         text += " " + ngettext("%(num)s is not in the catalogue.", "%(num)s are not in the catalogue.", missing)
     return text
