@@ -18,7 +18,7 @@ def test_home_shows_search_box_charts_recent_and_entry_points(client):
     box = page.select_one("form[role=search]")
     assert box["action"] == "/search" and box["method"] == "get"
     assert text_of(page.select_one("label[for=q]")) == "Search standards by number or words"
-    charts = {svg["id"]: svg for svg in page.select("svg[role=img]")}
+    charts = {svg["id"]: svg for svg in page.select("figure.chart svg.chart-svg")}
     assert sorted(charts) == ["chart-industry", "chart-publishers", "chart-status"]
     publishers = [(text_of(g.select_one(".bar-label")), text_of(g.select_one(".bar-value"))) for g in charts["chart-publishers"].select("g.bar")]
     assert publishers == [("ISO", "20"), ("GB", "5"), ("IEC", "3"), ("EN", "1"), ("JB", "1"), ("T/ZZB", "1")]
