@@ -169,7 +169,7 @@ def test_pages_follow_new_records_without_a_restart(tmp_path):
         assert writer.ingest([extra]).added == 1
     home_data = client.get("/index.json").get_json()
     assert home_data["records"] == 32
-    assert home_data["recent"][0]["key"] == "iso-9906-1999"
+    assert home_data["by_status"][1] == ["replaced", 13]
     assert client.get("/ics/23.080.json").get_json()["node"]["count"] == 2
     assert client.get("/search.json?q=ISO+9906").get_json()["total"] == 2
     app.extensions["catalogue"].close()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from .params import ordered_args
 from .templating import render_page
 
 
@@ -63,7 +65,8 @@ def page_twin_url() -> str:
         twin = path.rstrip("/") + ".json"
     else:
         twin = path + ".json"
-    query = request.query_string.decode("utf-8", "replace")
+    # The arguments in their one order (not as the address gave them): the same page, the same bytes.
+    query = urlencode(ordered_args())
     return twin + ("?" + query if query else "")
 
 

@@ -149,7 +149,7 @@ def make_add_links(name: str, values: list[str]) -> dict[str, str]:
     links = {}
     for value in values:
         middle = [] if (name, value) in present else [urlencode([(name, value)])]
-        links[value] = join_url(path, before + middle + after) + RESULTS_ANCHOR
+        links[value] = join_url(path, before + middle + after)
     return links
 
 
@@ -179,7 +179,7 @@ def facet_groups(facets: dict, filters: dict, shown_values: int | None = None) -
             links = make_add_links(name, [i["value"] for i in shown if not i["active"]])
             for item in shown:
                 value = item["value"]
-                item["href"] = search_url(drop=(name, value)) + RESULTS_ANCHOR if item["active"] else links[value]
+                item["href"] = (search_url(drop=(name, value)) if item["active"] else links[value]) + RESULTS_ANCHOR
                 item["label"] = facet_value_label(name, value)
                 item["count_text"] = locale_number(item["count"])
             more = max(0, len(items) - len(shown))
