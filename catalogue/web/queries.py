@@ -13,6 +13,8 @@ import threading
 from collections import Counter
 from typing import Callable
 
+from flask import g, has_request_context
+
 from catalogue.store import Store
 
 _cache: dict[tuple, object] = {}
@@ -21,8 +23,20 @@ _cache_lock = threading.Lock()
 
 def catalogue_version(store: Store) -> tuple:
     """(catalogue file, record count, latest update, change-log length, tree nodes): changes
-    whenever anything is written."""
-    return (str(store.path), *store.read_version_stamp())
+    whenever anything is written.
+
+    Read once per request and store (a page asks for several cached answers: facet names,
+    class titles, counts); outside a request, every call reads it afresh.
+    """
+    memo = g.get("_catalogue_versions") if has_request_context() else None
+    if memo is not None and store.path in memo:
+        return memo[store.path]
+    version = (str(store.path), *store.read_version_stamp())
+    if has_request_context():
+        if memo is None:
+            memo = g._catalogue_versions = {}
+        memo[store.path] = version
+    return version
 
 
 def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
