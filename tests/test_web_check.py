@@ -266,3 +266,32 @@ def test_form_works_without_javascript_markup(client):
         assert soup.select_one(f'label[for="{control["id"]}"]') is not None
     assert soup.select_one("form.check-form button[type=submit]") is not None
     assert re.search(r"\bon\w+=", str(soup.select_one("form.check-form"))) is None
+
+
+def test_an_ambiguous_reference_offers_designations_not_keys(tmp_path):
+    """'ISO 4126' exists only as parts: the choices are named by their editions, never by keys."""
+    from catalogue.service import Catalogue
+    from catalogue.web import create_app
+
+    lines = tmp_path / "parts.jsonl"
+    # Real parts of ISO 4126 (safety devices against excessive pressure), facts from the ISO archive
+    # (iso-4126-1-2013.yaml, iso-4126-2-2018.yaml, iso-4126-1-2013-amd-1-2016.yaml: stages 90.93, 90, 60).
+    lines.write_text(
+        '{"designation": "ISO 4126-1:2013", "status": "current", "dates": {"published": "2013-07"}}\n'
+        '{"designation": "ISO 4126-2:2018", "status": "current", "dates": {"published": "2018-12"}}\n'
+        '{"designation": "ISO 4126-1:2013/Amd 1:2016", "status": "current"}\n',
+        encoding="utf-8")
+    with Catalogue(tmp_path / "cat", create=True) as cat:
+        assert cat.ingest([lines]).rejected == 0
+    application = create_app({"CATALOGUE_HOME": str(tmp_path / "cat"), "TESTING": True})
+    try:
+        browser = application.test_client()
+        browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        soup = soup_of(post_check(browser, text="Relief valves to ISO 4126."))
+        row = soup.select_one("tr.reference")
+        assert text_of(row.select_one(".badge.verdict")) == "Ambiguous"
+        links = [(text_of(a), a["href"]) for a in row.select("a.candidate-link")]
+        assert [text for text, _href in links] == ["ISO 4126-1:2013", "ISO 4126-2:2018"]
+        assert "iso-4126" not in text_of(row)
+    finally:
+        application.extensions["catalogue"].close()

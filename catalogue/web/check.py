@@ -17,6 +17,7 @@ from ingest.documents import KINDS, DocumentError, extract_text
 from . import get_catalogue
 from .i18n import gettext as _
 from .labels import verdict_label  # noqa: F401 - the verdicts' words live in the one vocabulary
+from .queries import brief_records
 from .render import add_twin_rules, wants_json
 from .security import csrf_token
 from .templating import render_page
@@ -97,14 +98,28 @@ def read_input() -> tuple[str, str, str]:
 
 def build_result(text: str) -> dict:
     """Every reference in ``text`` with its verdict, as the JSON contract plus links for the page."""
-    refs = check_text(get_catalogue().store, text)
+    store = get_catalogue().store
+    refs = check_text(store, text)
+    # Candidates (works, for an undated number that exists only as parts) are named by the
+    # designation of their edition in force, else their newest: readers never see internal keys.
+    # A "work" holding only amendments or corrigenda (the store's part list counts them) is no
+    # choice a reader can make: it is left out of the links (the JSON keeps every candidate).
+    names: dict[str, str] = {}
+    for key in {key for ref in refs for key in ref.candidates}:
+        edition = store.edition_in_force_key(key) or next(
+            (e.key for e in reversed(store.editions(key)) if not e.supplement), None)
+        if edition:
+            names[key] = edition
+    briefs = brief_records(store, list(names.values()))
     references = []
     for ref in refs:
         item = ref.to_json()
         # Additions to the contract's fields: where to read the edition in force, and the
         # standards an ambiguous undated reference may mean.
         item["current_url"] = url_for("standards.show_standard", key=ref.current_key) if ref.current_key else None
-        item["candidates"] = [{"key": key, "url": url_for("standards.show_standard", key=key)} for key in ref.candidates]
+        item["candidates"] = [{"key": key, "url": url_for("standards.show_standard", key=key),
+                               "designation": briefs[names[key]]["designation"] if names.get(key) in briefs else None}
+                              for key in ref.candidates]
         item["before"] = text[max(0, ref.start - CONTEXT_CHARS):ref.start]
         item["after"] = text[ref.end:ref.end + CONTEXT_CHARS]
         references.append(item)
