@@ -32,6 +32,7 @@ from catalogue.systems import (
 from . import get_catalogue
 from .errors import PageNotFound
 from .filters import best_title
+from .i18n import current_language
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .i18n import ngettext
@@ -132,7 +133,7 @@ def health_summary(counts: dict, total: int, cited: bool = False) -> str:
         text = ngettext("%(num)s of %(total)s listed standards is outdated.",
                         "%(num)s of %(total)s listed standards are outdated.", outdated, total=total)
     if missing:
-        text += " " + ngettext("%(num)s is not in the catalogue.", "%(num)s are not in the catalogue.", missing)
+        text += ("" if current_language() == "zh" else " ") + ngettext("%(num)s is not in the catalogue.", "%(num)s are not in the catalogue.", missing)
     return text
 
 
