@@ -212,6 +212,15 @@ def level_label(level: str | None) -> str:
     return str(label) if label is not None else (level or "")
 
 
+def industry_label(code: str | None) -> str:
+    """An industry (the sector of an industry standard: JB 机械, QB 轻工 ...) in words.
+
+    The names come with issue 13's sector table (the readers' ``catalogue/levels.py``): plug
+    its label function in here when it is merged. Until then the code is shown as it is.
+    """
+    return code or ""
+
+
 # ------------------------------------------------------------------ publishers
 #: Publishers' names where the catalogue knows them. Sources: ISO, IEC, ITU as named in Chinese
 #: at https://www.jianshu.com/p/8c0cdcb21789 (国际三大标准化组织); GB is China's national code.
@@ -356,6 +365,8 @@ def facet_value_label(name: str, value: str, lookup=None) -> str:
         return publisher_label(value)
     if name == "level":
         return level_label(value)
+    if name == "industry":
+        return industry_label(value)
     if name in ("ics", "ccs") and lookup is not None:
         title = class_label(name, value, lookup(name).get(value))
         return f"{value} {title}".strip()
@@ -410,6 +421,7 @@ def init_app(app) -> None:
         degree_label=degree_label,
         doc_type_label=doc_type_label,
         level_label=level_label,
+        industry_label=industry_label,
         publisher_name=publisher_name,
         publisher_label=publisher_label,
         language_name=language_name,
