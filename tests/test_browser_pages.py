@@ -213,8 +213,11 @@ WRAPPED_WORDS = """(selector) => [...document.querySelectorAll(selector)].filter
     if (text.length < 2 || text.length > 8) return false;   // a short word or two: must stay on one line
     const range = document.createRange();
     range.selectNodeContents(el);
-    const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-    return tops.size > 1;
+    // Lines are told apart by their tops, more than half a line apart (inline boxes on one line
+    // differ by a pixel or two: a swatch, a badge's padding).
+    const half = (parseFloat(getComputedStyle(el).lineHeight) || 20) / 2;
+    const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top).sort((a, b) => a - b);
+    return tops.length > 0 && tops[tops.length - 1] - tops[0] > half;
 }).map(el => el.tagName + ' ' + el.textContent.trim())"""
 
 
