@@ -84,7 +84,7 @@ def test_error_pages_are_translated(client):
     page = soup_of(zh)
     assert zh.status_code == 404
     assert text_of(page.h1) == "未找到"
-    assert text_of(page.select_one(".error-message")) == "目录中没有键为“iso-5208-2099”的标准。"
+    assert text_of(page.select_one(".error-message")) == "目录中没有与“iso-5208-2099”对应的标准。"
     assert text_of(page.select_one("#h-suggestions")) == "您要找的是不是以下标准？"
     missing = soup_of(client.get("/nowhere", headers={"Accept-Language": "zh-CN"}))
     assert text_of(missing.select_one(".error-message")) == "此地址没有页面。"
