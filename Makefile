@@ -5,6 +5,8 @@ BIN     := $(VENV)/bin
 HOME_DIR ?= $(or $(CATALOGUE_HOME),instance)
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
+#: axe-core, pinned in package.json / package-lock.json; the browser tests inject it into Chromium.
+AXE     := node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-unit test-slow install bench clean
 
@@ -27,12 +29,17 @@ run: $(STAMP)
 	@if [ ! -f "$(HOME_DIR)/catalogue.sqlite3" ]; then $(BIN)/catalogue --home "$(HOME_DIR)" init --demo; fi
 	$(BIN)/catalogue --home "$(HOME_DIR)" serve --host 127.0.0.1 --port 5000
 
-## make test: install test needs (Chromium from Debian for browser tests) and run every tier
-test: $(TSTAMP) chromium
+## make test: install test needs (Chromium from Debian, axe-core from npm for browser tests) and run every tier
+test: $(TSTAMP) chromium $(AXE)
 	$(BIN)/python -m pytest
 
 test-unit: $(TSTAMP)
 	$(BIN)/python -m pytest -m "not realdata and not browser and not slow"
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing (the browser tests need axe-core): apt-get install npm"; exit 2; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 .PHONY: chromium
 chromium:
@@ -46,4 +53,4 @@ chromium:
 	fi
 
 clean:
-	rm -rf build dist *.egg-info .pytest_cache test-output
+	rm -rf build dist *.egg-info .pytest_cache test-output node_modules

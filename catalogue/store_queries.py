@@ -48,13 +48,15 @@ class StoreQueries:
         return {r[0]: r[1] for r in rows}
 
     def list_recently_updated(self, limit: int = 20) -> list[dict]:
-        """The ``limit`` records added or changed last, newest first (ties by key), as plain dicts:
+        """The ``limit`` records added or changed last, newest first, as plain dicts:
         [{'key': 'iso-5208-2015', 'designation': 'ISO 5208:2015', 'titles': {'en': ...},
         'status': 'current', 'added_at': ..., 'updated_at': ..., 'change': 'added'}, ...];
-        ``change`` is 'changed' once updated_at moved past added_at, and status '' reads 'unknown'."""
+        ``change`` is 'changed' once updated_at moved past added_at, and status '' reads 'unknown'.
+        Records written in the same second (one ingest) come newest standard first (published
+        date, then year), then by key: a batch reads as its latest standards, not as A, B, C."""
         rows = self.db.execute(
             "SELECT key, designation, titles, status, added_at, updated_at FROM standards "
-            "ORDER BY updated_at DESC, key LIMIT ?",
+            "ORDER BY updated_at DESC, published DESC, year DESC, key LIMIT ?",
             (limit,),
         ).fetchall()
         return [
@@ -69,26 +71,55 @@ class StoreQueries:
     def fetch_briefs(self, keys: Iterable[str]) -> dict[str, dict]:
         """Designation, status, dates and titles of many records by key, in queries of 500 keys
         (relation lists, timelines): ['iso-5208-2015', 'gb-t-1-1999'] -> {'iso-5208-2015': {'key',
-        'work', 'designation', 'status', 'year', 'published', 'in_force', 'withdrawn', 'supplement',
-        'titles'}}; keys not catalogued (and empty ones) are left out, status '' reads 'unknown'."""
+        'work', 'designation', 'type', 'status', 'year', 'published', 'in_force', 'withdrawn',
+        'supplement', 'titles'}}; keys not catalogued (and empty ones) are left out, status '' reads 'unknown'."""
         wanted = sorted({k for k in keys if k})
         out: dict[str, dict] = {}
         for start in range(0, len(wanted), 500):
             # 500 stays well under SQLite's bound-parameter limit (999 before 3.32).
             chunk = wanted[start:start + 500]
             rows = self.db.execute(
-                "SELECT key, work, designation, status, year, published, in_force, withdrawn, supplement, titles "
+                "SELECT key, work, designation, doc_type, status, year, published, in_force, withdrawn, supplement, titles "
                 f"FROM standards WHERE key IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
             for r in rows:
                 out[r["key"]] = {
-                    "key": r["key"], "work": r["work"], "designation": r["designation"],
+                    "key": r["key"], "work": r["work"], "designation": r["designation"], "type": r["doc_type"],
                     "status": r["status"] or "unknown", "year": r["year"], "published": r["published"],
                     "in_force": r["in_force"], "withdrawn": r["withdrawn"], "supplement": r["supplement"],
                     "titles": json.loads(r["titles"]),
                 }
         return out
+
+    def list_successors(self, keys: Iterable[str]) -> dict[str, list[dict]]:
+        """What replaced each of many records (their ``replaced_by`` relations), in queries of 500
+        keys (search hits): ['iso-5208-2008'] -> {'iso-5208-2008': [{'target': 'ISO 5208:2015',
+        'target_key': 'iso-5208-2015', 'resolved': True, 'status': 'current'}]} (status None when the
+        successor is not catalogued); records replaced by nothing are left out."""
+        wanted = sorted({k for k in keys if k})
+        out: dict[str, list[dict]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self.db.execute(
+                "SELECT r.key, r.target, r.target_key, s.key IS NOT NULL AS resolved, s.status "
+                "FROM relations r LEFT JOIN standards s ON s.key = r.target_key "
+                f"WHERE r.type = 'replaced_by' AND r.key IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY r.key, r.target_key",
+                chunk,
+            )
+            for r in rows:
+                found = out.setdefault(r["key"], [])
+                if all(item["target_key"] != r["target_key"] for item in found):
+                    found.append({"target": r["target"], "target_key": r["target_key"], "resolved": bool(r["resolved"]),
+                                  "status": (r["status"] or "unknown") if r["resolved"] else None})
+        return out
+
+    def count_classified(self, scheme: str) -> int:
+        """How many records carry at least one code of ``scheme`` ('ics' or 'ccs'): each record once,
+        however many codes it has (the ICS root's total)."""
+        column = {"ics": "ics != '[]'", "ccs": "ccs != ''"}[scheme]
+        return self.db.execute(f"SELECT COUNT(*) FROM standards WHERE {column}").fetchone()[0]
 
     def describe(self, key: str | None) -> tuple[str, str, str | None] | None:
         """Work, designation and status of one record, or None when it is not catalogued:

@@ -2,15 +2,14 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    // Sorting applies as soon as a sort order is chosen; the Apply button stays for no-JS use.
-    var sortForm = document.querySelector("form.sort-form");
-    if (sortForm) {
-      var select = sortForm.querySelector("select");
-      var button = sortForm.querySelector(".sort-apply");
-      if (select && button) {
-        button.hidden = true;
-        select.addEventListener("change", function () { sortForm.submit(); });
-      }
+    // The search filters are a sidebar on wide screens and a closed disclosure on a phone; the
+    // stylesheet shows the sidebar open where it can, this keeps the disclosure's state in step.
+    var filters = document.getElementById("filters");
+    if (filters && window.matchMedia) {
+      var wide = window.matchMedia("(min-width: 50rem)");
+      var follow = function () { if (wide.matches) { filters.open = true; } };
+      follow();
+      if (wide.addEventListener) { wide.addEventListener("change", follow); }
     }
     // Select the whole permalink when it gets focus, ready to copy.
     var permalink = document.getElementById("permalink");

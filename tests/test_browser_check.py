@@ -27,7 +27,7 @@ def test_check_pasted_text(browser, base_url, javascript):
     assert page.locator("#result-count").inner_text() == "找到 2 处引用标准。"
     rows = page.locator("tr.reference")
     assert rows.count() == 2
-    assert rows.nth(0).locator(".badge.verdict").inner_text() == "已被代替"
+    assert rows.nth(0).locator(".badge.verdict").inner_text() == "被代替"
     assert rows.nth(0).locator("mark.ref-text").inner_text() == "ISO5208:2008"
     assert rows.nth(1).locator("a.current-link").inner_text() == "IEC 60947-2:2024"
     assert page.locator("#corrected").input_value() == "ISO 5208:2015\nIEC 60947-2:2024"
@@ -47,7 +47,7 @@ def test_check_in_english_with_an_unknown_reference(browser, base_url):
     page.click("#check-submit")
     page.wait_for_selector("#result-count")
     verdicts = page.locator("tr.reference .badge.verdict").all_inner_texts()
-    assert verdicts == ["Superseded", "Not in the catalogue", "Current"]
+    assert verdicts == ["Replaced", "Not in the catalogue", "Current"]
     shot(page, "21-check-en")
     context.close()
 
@@ -59,7 +59,7 @@ def test_system_and_scheme_pages(browser, base_url):
     page.wait_for_url(base_url + "/systems/")
     page.click("li.system-item h2 a")
     page.wait_for_url(base_url + "/systems/valves")
-    assert page.locator(".system-health .health-word[data-state=in_force]").inner_text() == "In force: 2"
+    assert page.locator(".system-health .health-word[data-state=in_force]").inner_text() == "Current: 2"
     # The bar's segments have their widths: drawn by SVG attributes the CSP allows.
     box = page.locator(".system-health svg.health-bar rect.health-in_force").bounding_box()
     assert box is not None and round(box["width"]) == 200

@@ -132,24 +132,25 @@ def test_empty_catalogue_answers_empty(store):
     assert (store.list_recently_updated(), store.fetch_briefs(["iso-5208-2015"])) == ([], {})
 
 
-def test_list_recently_updated_newest_first_with_ties_by_key(filled):
+def test_list_recently_updated_newest_first_then_newest_standard(filled):
+    # Records written in the same second come newest standard first (a published date beats none).
     assert filled.list_recently_updated(limit=4) == [
         {"key": "iec-60947-2-2016", "designation": "IEC 60947-2:2016",
          "titles": {"en": "Low-voltage switchgear and controlgear — Part 2: Circuit-breakers"},
          "status": "replaced", "added_at": MAR, "updated_at": APR, "change": "changed"},
-        {"key": "gb-t-1.1-2020", "designation": "GB/T 1.1-2020", "titles": {}, "status": "current",
-         "added_at": MAR, "updated_at": MAR, "change": "added"},
         {"key": "iso-19240-2017", "designation": "ISO 19240:2017",
          "titles": {"en": "Industrial valves — Lined metal quarter turn and check valves for chemical process "
                           "and related industries"},
          "status": "current", "added_at": MAR, "updated_at": MAR, "change": "added"},
-        {"key": "gb-t-12238-2008", "designation": "GB/T 12238-2008", "titles": {"zh": "法兰和对夹连接弹性密封蝶阀"},
-         "status": "current", "added_at": FEB, "updated_at": FEB, "change": "added"},
+        {"key": "gb-t-1.1-2020", "designation": "GB/T 1.1-2020", "titles": {}, "status": "current",
+         "added_at": MAR, "updated_at": MAR, "change": "added"},
+        {"key": "gb-t-13927-2022", "designation": "GB/T 13927-2022", "titles": {"zh": "工业阀门 压力试验"},
+         "status": "unknown", "added_at": FEB, "updated_at": FEB, "change": "added"},
     ]
     # The default is 20; a record without a status reads "unknown".
     everything = filled.list_recently_updated()
     assert len(everything) == 6
-    assert [(r["key"], r["status"]) for r in everything[-2:]] == [("gb-t-13927-2022", "unknown"),
+    assert [(r["key"], r["status"]) for r in everything[-2:]] == [("gb-t-12238-2008", "current"),
                                                                   ("iso-5208-2015", "current")]
 
 
@@ -157,10 +158,10 @@ def test_fetch_briefs_by_key_leaves_out_unknown_and_empty_keys(filled):
     briefs = filled.fetch_briefs(["gb-t-13927-2022", "iso-5208-2015", "iso-5208-2015", "", "iso-5208-1982"])
     assert briefs == {
         "gb-t-13927-2022": {"key": "gb-t-13927-2022", "work": "gb-t-13927", "designation": "GB/T 13927-2022",
-                            "status": "unknown", "year": "2022", "published": "", "in_force": "", "withdrawn": "",
+                            "type": "", "status": "unknown", "year": "2022", "published": "", "in_force": "", "withdrawn": "",
                             "supplement": "", "titles": {"zh": "工业阀门 压力试验"}},
         "iso-5208-2015": {"key": "iso-5208-2015", "work": "iso-5208", "designation": "ISO 5208:2015",
-                          "status": "current", "year": "2015", "published": "2015-06", "in_force": "",
+                          "type": "", "status": "current", "year": "2015", "published": "2015-06", "in_force": "",
                           "withdrawn": "", "supplement": "",
                           "titles": {"en": "Industrial valves — Pressure testing of metallic valves"}},
     }
@@ -190,12 +191,27 @@ def test_class_counts_count_each_record_once_per_tree_node(filled):
     assert queries.class_counts(filled, "ccs") == {"J16": 2, "J10/19": 2, "J": 2}
 
 
-def test_pillar_and_committee_counts(filled):
-    assert queries.pillar_counts(filled) == [
-        ("valves", ("23.060",), 4), ("pumps", ("23.080",), 0), ("low_voltage", ("29.120", "29.130.20"), 1),
-        ("eyewear", ("11.040.70",), 0), ("footwear_leather", ("61.060", "59.140"), 0), ("auto_parts", ("43",), 0),
-    ]
+def test_committee_counts_and_classified_totals(filled):
     assert queries.committee_counts(filled) == {"ISO/TC 153": 2, "SAC/TC 188": 2}
+    # ISO 19240:2017 carries two ICS codes: the root counts it once.
+    assert queries.classified_total(filled, "ics") == 5
+    # the English name comes from our class names (catalogue/classnames/ccs-en.tsv)
+    assert queries.class_titles(filled, "ccs") == {"J16": {"zh": "阀门", "en": "Valves"}}
+
+
+def test_system_summaries_follow_a_system_loaded_without_any_record(filled):
+    from catalogue.systems import StandardSystem, SystemNode
+
+    assert queries.system_summaries(filled) == []
+    system = StandardSystem("valves", {"en": "Valves industry standard system"},
+                            nodes=[SystemNode("1", {"en": "Testing"}, members=[("ISO 5208", ""), ("API 598", "")])])
+    with filled.transaction():
+        system.store_into(filled, "test:x", "2026-05-01T00:00:00Z")
+    summaries = queries.system_summaries(filled)
+    assert [(s["id"], s["total"], s["counts"]) for s in summaries] == [
+        ("valves", 2, {"current": 1, "upcoming": 0, "replaced": 0, "withdrawn": 0, "draft": 0, "series": 0,
+                       "missing": 1})]
+    assert queries.system_names(filled) == {"valves": {"en": "Valves industry standard system"}}
 
 
 def test_cached_counts_follow_a_write(filled):
@@ -254,3 +270,28 @@ def test_system_ids_in_a_catalogue_made_before_the_systems_tables(store):
     # Migration 002 adds the systems tables; a file without them has no systems, not an error.
     store.db.execute("DROP TABLE system_members")
     assert store.list_system_ids_of("iso-5208-2015") == []
+
+
+def test_list_successors_names_what_replaced_each_record(filled):
+    with filled.transaction():
+        filled.merge(record("IEC 60947-2:2024", "iec-60947-2-2024", publisher="IEC", status="current", year="2024"),
+                     "test:later", at=APR)
+        rec = record("IEC 60947-2:2016", "iec-60947-2-2016")
+        rec.add_relation("replaced_by", "IEC 60947-2:2024")
+        rec.relations[0].target_key = "iec-60947-2-2024"
+        old = record("ISO 5208:2015", "iso-5208-2015")
+        old.add_relation("replaced_by", "ISO 5208:2030")
+        old.relations[0].target_key = "iso-5208-2030"
+        filled.merge(rec, "test:later", at=APR)
+        filled.merge(old, "test:later", at=APR)
+    assert filled.list_successors(["iec-60947-2-2016", "iso-5208-2015", "gb-t-12238-2008", ""]) == {
+        "iec-60947-2-2016": [{"target": "IEC 60947-2:2024", "target_key": "iec-60947-2-2024", "resolved": True,
+                              "status": "current"}],
+        "iso-5208-2015": [{"target": "ISO 5208:2030", "target_key": "iso-5208-2030", "resolved": False, "status": None}],
+    }
+    assert filled.list_successors([]) == {}
+
+
+def test_count_classified_counts_each_record_once(filled):
+    # ISO 19240:2017 has two ICS codes and counts once; GB/T 1.1-2020 has none.
+    assert (filled.count_classified("ics"), filled.count_classified("ccs")) == (5, 2)

@@ -18,24 +18,24 @@ def test_home_shows_search_box_charts_recent_and_entry_points(client):
     box = page.select_one("form[role=search]")
     assert box["action"] == "/search" and box["method"] == "get"
     assert text_of(page.select_one("label[for=q]")) == "Search standards by number or words"
-    charts = {svg["id"]: svg for svg in page.select("svg[role=img]")}
+    charts = {svg["id"]: svg for svg in page.select("figure.chart svg.chart-svg")}
     assert sorted(charts) == ["chart-industry", "chart-publishers", "chart-status"]
     publishers = [(text_of(g.select_one(".bar-label")), text_of(g.select_one(".bar-value"))) for g in charts["chart-publishers"].select("g.bar")]
     assert publishers == [("ISO", "20"), ("GB", "5"), ("IEC", "3"), ("EN", "1"), ("JB", "1"), ("T/ZZB", "1")]
+    # One bar per industry standard system, counting what the system lists (as its page does).
     industries = [(text_of(g.select_one(".bar-label")), text_of(g.select_one(".bar-value")), g.a["href"])
                   for g in charts["chart-industry"].select("g.bar")]
-    assert industries == [
-        ("Valves", "8", "/search?ics=23.060"),
-        ("Pumps", "1", "/search?ics=23.080"),
-        ("Low-voltage electrical", "5", "/search?ics=29.120&ics=29.130.20"),
-        ("Eyewear", "2", "/search?ics=11.040.70"),
-        ("Footwear and leather", "2", "/search?ics=61.060&ics=59.140"),
-        ("Auto parts", "1", "/search?ics=43"),
-    ]
+    assert industries == [("Valves", "2", "/systems/valves")]
+    system_page = soup_of(client.get("/systems/valves"))
+    assert text_of(system_page.select_one(".system-health .summary")).startswith("0 of 2 listed standards")
+    # The "Others" publisher bar leads to the publishers page at the first publisher it leaves out.
+    assert [g.a["href"] for g in charts["chart-publishers"].select("g.bar")][0] == "/search?publisher=ISO"
     statuses = [text_of(g.select_one(".bar-label")) for g in charts["chart-status"].select("g.bar")]
     assert statuses == ["Current", "Replaced", "Withdrawn"]
     assert charts["chart-status"].title.string == "Records by status"
-    assert len(page.select(".recent-list li")) == 10
+    recent = page.select(".recent-list li")
+    assert len(recent) == 10
+    assert text_of(recent[0].select_one(".when")).startswith("added ")
     links = [a["href"] for a in page.select(".entry-points a")]
     assert links == ["/ics/", "/ccs/", "/publishers/", "/committees/"]
 
@@ -44,8 +44,9 @@ def test_home_json_twin_by_suffix_and_by_accept_header(client):
     data = client.get("/index.json").get_json()
     assert data["records"] == RECORDS
     assert data["by_status"] == [["current", 18], ["replaced", 12], ["withdrawn", 1]]
-    assert [(i["industry"], i["count"]) for i in data["by_industry"]] == [
-        ("valves", 8), ("pumps", 1), ("low_voltage", 5), ("eyewear", 2), ("footwear_leather", 2), ("auto_parts", 1)]
+    assert [(i["system"], i["count"], i["current"], i["url"]) for i in data["by_industry"]] == [
+        ("valves", 2, 2, "/systems/valves")]
+    assert data["by_industry"][0]["count"] == client.get("/systems/valves.json").get_json()["total"]
     by_header = client.get("/", headers={"Accept": "application/json"})
     assert by_header.mimetype == "application/json"
     assert by_header.get_json()["records"] == RECORDS
@@ -59,11 +60,14 @@ def test_search_by_designation_lists_the_work_with_edition_in_force_first(client
         "ISO 5208:2015", "ISO 5208:2008", "ISO 5208:1993", "ISO 5208:1982"]
     first = hits[0]
     assert first.select_one(".hit-designation a")["href"] == "/standards/iso-5208-2015"
-    assert text_of(first.select_one(".badge.status-current")) == "Current"
-    assert text_of(first.select_one(".badge.in-force")) == "Edition in force"
-    assert text_of(first.select_one(".year")) == "2015"
+    # A current hit carries one badge; hits show their dates and what replaced them.
+    assert [text_of(b) for b in first.select(".badge")] == ["Current"]
+    assert [text_of(w) for w in first.select(".hit-meta .when")] == ["published Jun 2015"]
     assert text_of(first.select_one(".hit-title")) == "Industrial valves - Pressure testing of metallic valves"
+    assert first.select_one(".hit-successor") is None
     assert text_of(hits[3].select_one(".badge")) == "Withdrawn"
+    assert text_of(hits[1].select_one(".hit-successor")) == "Replaced by ISO 5208:2015"
+    assert hits[1].select_one(".hit-successor a")["href"] == "/standards/iso-5208-2015"
     assert text_of(page.select_one(".result-count")) == "4 standards match “ISO 5208”."
 
 
@@ -73,7 +77,9 @@ def test_search_json_twin_follows_the_contract(client):
     assert data["total"] == 4
     assert [h["key"] for h in data["hits"]] == ["iso-5208-2015", "iso-5208-2008", "iso-5208-1993", "iso-5208-1982"]
     assert set(data["hits"][0]) == {"key", "designation", "titles", "status", "publisher", "year", "score",
-                                    "snippet", "in_force", "url"}
+                                    "snippet", "in_force", "url", "dates", "type", "replaced_by"}
+    assert data["hits"][1]["replaced_by"] == [{"designation": "ISO 5208:2015", "key": "iso-5208-2015",
+                                               "status": "current", "url": "/standards/iso-5208-2015"}]
     assert data["facets"]["status"] == [["replaced", 2], ["current", 1], ["withdrawn", 1]]
     assert (data["page"], data["pages"], data["page_size"], data["sort"], data["filters"]) == (1, 1, 20, "relevance", {})
     assert data["suggestion"] is None
@@ -90,12 +96,15 @@ def test_facet_link_adds_a_filter_and_the_chip_removes_it(client):
     status_facet = page.select_one('section.facet[data-facet="status"]')
     current = status_facet.select_one('a.facet-value[data-value="current"]')
     assert text_of(current.select_one(".facet-label")) == "Current"
-    assert current["href"] == "/search?q=valves&status=current"
+    # A facet link lands on the results (#results, focusable), not on the top of the page.
+    assert current["href"] == "/search?q=valves&status=current#results"
     filtered = soup_of(client.get(current["href"]))
+    assert filtered.select_one("#results")["tabindex"] == "-1"
     chips = filtered.select(".active-filters a.chip")
     assert [c["data-filter"] for c in chips] == ["status=current"]
     assert text_of(chips[0].select_one(".chip-label")) == "Status: Current"
-    assert chips[0]["href"] == "/search?q=valves"
+    assert chips[0]["href"] == "/search?q=valves#results"
+    assert text_of(filtered.select_one("summary.facets-summary")) == "Refine (1 filter on)"
     statuses = {text_of(h.select_one(".badge")) for h in filtered.select("li.hit")}
     assert statuses == {"Current"}
     active = filtered.select_one('section.facet[data-facet="status"] a.facet-value.active')
@@ -115,8 +124,8 @@ def test_sort_and_paging(client):
         "GB/T 14048.2-2020", "IEC 60947-2:2016", "IEC 60947-2:2016/AMD1:2019", "IEC 60947-2:2024", "ISO 2418:2023"]
     assert page.select_one("ol.hits")["start"] == "6"
     nav = page.select_one("nav.pagination")
-    assert nav.select_one("a[rel=prev]")["href"] == "/search?sort=designation&page_size=5"
-    assert nav.select_one("a[rel=next]")["href"] == "/search?sort=designation&page_size=5&page=3"
+    assert nav.select_one("a[rel=prev]")["href"] == "/search?sort=designation&page_size=5#results"
+    assert nav.select_one("a[rel=next]")["href"] == "/search?sort=designation&page_size=5&page=3#results"
     assert text_of(nav.select_one("[aria-current=page]")) == "2"
     assert page.select_one("#sort option[selected]")["value"] == "designation"
     assert "Page 2 of 7." in text_of(page.select_one(".result-count"))
@@ -134,24 +143,35 @@ def test_standard_page_shows_every_field(client):
     assert text_of(page.h1) == "ISO 5208:2015"
     assert text_of(page.select_one(".standard-title")) == "Industrial valves - Pressure testing of metallic valves"
     assert page.select_one("#not-in-force") is None
-    titles = [(text_of(r.th), text_of(r.td)) for r in page.select("table.titles tbody tr")]
+    # Every title, the reader's language first, one click away.
+    assert text_of(page.select_one("details.all-titles summary")) == "The title in 2 languages"
+    titles = [(text_of(r.th), text_of(r.td)) for r in page.select("details.all-titles table.titles tbody tr")]
     assert titles == [
         ("English", "Industrial valves - Pressure testing of metallic valves"),
         ("French", "Robinetterie industrielle - Essais sous pression des appareils de robinetterie métalliques"),
     ]
+    assert [text_of(w) for w in page.select(".standard-status .when")] == ["published Jun 2015"]
     facts = dict(zip([text_of(d) for d in page.select(".facts dt")], [text_of(d) for d in page.select(".facts dd")]))
-    assert facts["Publisher"] == "ISO"
+    # Codes with their names (from the store's classifications and committees tables).
+    assert facts["Publisher"] == "ISO International Organization for Standardization"
+    assert facts["Document type"] == "International Standard"
     assert facts["Published"] == "Jun 2015"
     assert facts["Edition"] == "4"
-    assert facts["ICS"] == "23.060.01"
-    assert facts["Committee"] == "ISO/TC 153"
+    assert facts["ICS"] == "23.060.01 Valves in general"
+    assert facts["Committee"] == "ISO/TC 153 Valves"
     assert facts["Languages"] == "English, French"
+    assert "Key" not in facts and "iso-5208-2015" not in text_of(page.select_one(".facts"))
+    # No internal key shown, except as the citation key in the cite panel.
+    assert text_of(page.select_one(".cite-panel .citation-key")) == "iso-5208-2015"
+    assert page.select_one("#publisher-page")["href"] == "https://www.iso.org/search.html?q=ISO+5208%3A2015"
     timeline = page.select("ol.timeline li")
     assert [text_of(li.select_one(".timeline-year")) for li in timeline] == ["1982", "1993", "2008", "2015"]
     assert "this" in timeline[-1]["class"] and "in-force" in timeline[-1]["class"]
     assert timeline[0].a["href"] == "/standards/iso-5208-1982"
     holdings = [[text_of(td) for td in tr.select("td")] for tr in page.select("table.holdings tbody tr")]
     assert holdings == [["paper", "ISO-V-0153", "reading room", "English edition"]]
+    # Provenance sits one click away, in a disclosure.
+    assert page.select_one("details.provenance table.provenance") is not None
     provenance_fields = [text_of(tr.td) for tr in page.select("table.provenance tbody tr")]
     assert "Status" in provenance_fields and "Title (English)" in provenance_fields and "Title (French)" in provenance_fields
     assert {text_of(tr.select("td")[1]) for tr in page.select("table.provenance tbody tr")} == {"catalogue-jsonl:catalogue.jsonl"}
@@ -169,7 +189,9 @@ def test_replaced_edition_has_a_banner_linking_to_its_successor(client):
     banner = page.select_one("#not-in-force")
     assert text_of(banner.select_one(".banner-status")) == "This edition has been replaced."
     link = banner.select_one("#replaced-by-link")
-    assert text_of(banner.select_one(".replaced-by")) == "Replaced by ISO 5208:2015"
+    # The successor with its title.
+    assert text_of(banner.select_one(".replaced-by")) == (
+        "Replaced by ISO 5208:2015 Industrial valves - Pressure testing of metallic valves")
     assert link["href"] == "/standards/iso-5208-2015"
     assert banner.select_one("#in-force-link") is None  # the successor is the edition in force
 
@@ -220,12 +242,19 @@ def test_chinese_standard_page_in_chinese(client):
     assert text_of(page.select_one(".standard-title")) == "工业阀门 压力试验"
     assert page.select_one(".standard-title")["lang"] == "zh"
     banner = page.select_one("#not-in-force")
-    assert text_of(banner.select_one(".replaced-by")) == "被代替为 GB/T 13927-2022"
+    # The platforms' idiom: "被 X 代替", with the successor's title.
+    assert text_of(banner.select_one(".replaced-by")) == "被 GB/T 13927-2022 代替 工业阀门 压力试验"
+    assert text_of(page.select_one(".standard-status .badge")) == "被代替"
     facts = dict(zip([text_of(d) for d in page.select(".facts dt")], [text_of(d) for d in page.select(".facts dd")]))
     assert facts["发布日期"] == "2008"  # only the year is known: the fixture gives no day
     assert facts["实施日期"] == "2009年7月1日"
     assert facts["废止日期"] == "2023年7月1日"
-    assert facts["CCS"] == "J16"
+    assert facts["CCS"] == "J16 阀门"
+    assert facts["标准号"] == "GB/T 13927-2008" and facts["文件类型"] == "推荐性标准"
+    # Chinese title first on a Chinese page, the English one under it.
+    assert text_of(page.select_one(".standard-title-other")) == "Industrial valves - Pressure testing"
+    assert page.select_one("#publisher-page")["href"] == (
+        "https://openstd.samr.gov.cn/bzgk/std/std_list?p.p1=0&p.p2=GB%2FT+13927-2008&p.p90=circulation_date&p.p91=desc")
 
 
 def test_work_key_redirects_to_the_edition_in_force(client):
@@ -397,7 +426,9 @@ def test_ics_tree_top_level_with_counts(client):
 def test_ics_node_with_breadcrumb_children_and_search_link(client):
     page = soup_of(client.get("/ics/23.060"))
     assert text_of(page.h1) == "23.060 Valves"
-    assert [text_of(a) for a in page.select(".breadcrumb a")] == ["ICS", "23"]
+    # Breadcrumbs name the classes beside their codes.
+    assert [text_of(a) for a in page.select(".breadcrumb a")] == ["ICS", "23 Fluid systems and components for general use"]
+    assert text_of(page.select_one(".breadcrumb [aria-current=page]")) == "23.060 Valves"
     rows = [(text_of(tr.td), text_of(tr.select("td")[1]), text_of(tr.select("td")[2]))
             for tr in page.select("table.class-tree tbody tr")]
     assert rows == [("23.060.01", "Valves in general", "6"), ("23.060.30", "Gate valves", "0"),
@@ -471,6 +502,76 @@ def test_systems_and_schemes_that_include_or_cite_a_standard(client):
         "en": "Moulded-case circuit-breakers benchmarking scheme", "zh": "塑料外壳式断路器对标方案"}, "url": "/schemes/mccb"}]
     page = soup_of(client.get("/standards/iso-5208-2008"))
     items = [text_of(li) for li in page.select("#h-systems + ul li")]
-    assert items == ["Included in the system Valves industry standard system (1)"]
+    assert items == ["Included in the system Valves industry standard system category 1"]
     assert page.select_one("#h-systems + ul a")["href"] == "/systems/valves"
     assert client.get("/standards/iso-10434-2020.json").get_json()["systems"] == []
+
+
+# ---------------------------------------------------------------- issue 15: browsing, facets, footer
+def test_ics_root_counts_each_classified_standard_once(client):
+    data = client.get("/ics.json").get_json()
+    # ISO 19952 carries codes in two fields (01 and 53): it counts under each field, once at the root.
+    assert sum(c["count"] for c in data["children"]) == 32
+    assert data["count"] == 31
+    page = soup_of(client.get("/ics/"))
+    assert text_of(page.select_one("p.count")).startswith("31 classified standards.")
+
+
+def test_an_ics_leaf_lists_its_standards(client):
+    page = soup_of(client.get("/ics/23.060.01"))
+    hits = page.select("#results li.hit")
+    assert [text_of(h.select_one(".hit-designation")) for h in hits] == [
+        "GB/T 13927-2008", "GB/T 13927-2022", "ISO 5208:1982", "ISO 5208:1993", "ISO 5208:2008", "ISO 5208:2015"]
+    assert text_of(hits[0].select_one(".hit-successor")) == "Replaced by GB/T 13927-2022"
+    data = client.get("/ics/23.060.01.json").get_json()
+    assert (data["standards"]["total"], data["standards"]["pages"]) == (6, 1)
+    # An inner node lists subdivisions, not standards; an empty leaf says so.
+    assert client.get("/ics/23.060.json").get_json()["standards"] is None
+    empty = soup_of(client.get("/ics/23.060.30"))
+    assert text_of(empty.select_one("main p:last-of-type")) == "The catalogue holds no standard in this class yet."
+
+
+def test_a_truncated_facet_links_to_an_html_page_of_all_its_values(client):
+    page = soup_of(client.get("/search"))
+    more = page.select_one('section.facet[data-facet="year"] .facet-more a')
+    assert text_of(more) == "Show all (5 more)"
+    assert more["href"] == "/search/facets/year"
+    assert "JSON" not in text_of(page.select_one("#filters"))
+    every = soup_of(client.get("/search/facets/year?publisher=ISO"))
+    assert text_of(every.h1) == "Every value of “Year”"
+    values = every.select("ul.facet-all a.facet-value")
+    assert values[0]["href"].startswith("/search?publisher=ISO&year=") and values[0]["href"].endswith("#results")
+    assert client.get("/search/facets/year.json").get_json()["facet"] == "year"
+    assert client.get("/search/facets/colour").status_code == 404
+
+
+def test_facet_values_are_words_not_codes(client):
+    zh = soup_of(client.get("/search", headers={"Accept-Language": "zh-CN"}))
+
+    def labels(name):
+        return [text_of(a.select_one(".facet-label")) for a in zh.select(f'section.facet[data-facet="{name}"] a')]
+
+    assert labels("decade")[:2] == ["2020年代", "2010年代"]
+    assert labels("publisher")[:3] == ["ISO 国际标准化组织", "GB 中国国家标准", "IEC 国际电工委员会"]
+    assert labels("language") == ["英语", "法语", "中文"]
+    assert labels("committee")[0] == "ISO/TC 153 Valves"
+    assert labels("status") == ["现行", "被代替", "废止"]
+
+
+def test_the_footer_offers_one_discreet_json_link(client):
+    page = soup_of(client.get("/ics/23.060"))
+    assert [a["href"] for a in page.select(".site-footer a.twin-link")] == ["/ics/23.060.json"]
+    assert "add .json" not in text_of(page.select_one(".site-footer"))
+    assert soup_of(client.get("/")).select_one(".twin-link")["href"] == "/index.json"
+    assert soup_of(client.get("/search?q=valves")).select_one(".twin-link")["href"] == "/search.json?q=valves"
+    # A record page's cite panel already offers the JSON among its exports.
+    record = soup_of(client.get("/standards/iso-5208-2015"))
+    assert record.select_one(".twin-link") is None
+    assert len([a for a in record.select("a") if a.get("type") == "application/json"]) == 1
+
+
+def test_publishers_are_named_and_the_others_bar_has_a_place_to_land(client):
+    page = soup_of(client.get("/publishers/"))
+    rows = [[text_of(td) for td in tr.select("td")] for tr in page.select("table.publishers tbody tr")]
+    assert rows[0] == ["ISO", "International Organization for Standardization", "20"]
+    assert rows[2] == ["IEC", "International Electrotechnical Commission", "3"]

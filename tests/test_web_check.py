@@ -76,9 +76,9 @@ def test_pasted_mixed_chinese_and_english_text(client):
     response = post_check(client, text=MIXED)
     assert response.status_code == 200
     assert rows_of(response) == [
-        ("ISO5208:2008", "Superseded", "ISO 5208:2015"),
-        ("IEC60947-2:2016", "Superseded", "IEC 60947-2:2024"),
-        ("GB/T 13927—2008", "Superseded", "GB/T 13927-2022"),
+        ("ISO5208:2008", "Replaced", "ISO 5208:2015"),
+        ("IEC60947-2:2016", "Replaced", "IEC 60947-2:2024"),
+        ("GB/T 13927—2008", "Replaced", "GB/T 13927-2022"),
         ("ISO 12870:2024", "Current", "ISO 12870:2024"),
         ("API Std 598", "Not in the catalogue", "look it up"),
         ("ISO 5208", "Current", "ISO 5208:2015"),
@@ -140,10 +140,10 @@ def test_uploaded_docx(client):
     response = post_check(client, document=(io.BytesIO(make_docx()), "对标方案.docx"))
     assert response.status_code == 200
     assert rows_of(response) == [
-        ("GB/T 13927-2008", "Superseded", "GB/T 13927-2022"),
+        ("GB/T 13927-2008", "Replaced", "GB/T 13927-2022"),
         ("ISO 5208:2015", "Current", "ISO 5208:2015"),
-        ("IEC 60947-2:2016", "Superseded", "IEC 60947-2:2024"),
-        ("ISO 12870:2016", "Superseded", "ISO 12870:2024"),
+        ("IEC 60947-2:2016", "Replaced", "IEC 60947-2:2024"),
+        ("ISO 12870:2016", "Replaced", "ISO 12870:2024"),
     ]
     assert text_of(soup_of(response).select_one("#result-count")) == "In the document “对标方案.docx”: 4 references found."
 
@@ -236,7 +236,7 @@ def test_hostile_pasted_text_is_escaped(client):
     assert soup.select("img") == [] and soup.select("main b") == []
     assert soup.select_one("textarea#check-text").get_text() == hostile
     assert b"<script>alert" not in response.data
-    assert rows_of(response) == [("ISO 5208:2008", "Superseded", "ISO 5208:2015")]
+    assert rows_of(response) == [("ISO 5208:2008", "Replaced", "ISO 5208:2015")]
     context = text_of(soup.select_one("tr.reference .context"))
     assert context == '…src=x onerror=alert(1)> ISO 5208:2008 </textarea><b>bold</b>…'
 
@@ -255,7 +255,7 @@ def test_checker_in_chinese(client):
     response = client.post("/check?lang=zh", data={"csrf_token": token, "text": "按ISO5208:2008进行"})
     soup = soup_of(response)
     assert text_of(soup.select_one("h1")) == "引用标准检查"
-    assert rows_of(response) == [("ISO5208:2008", "已被代替", "ISO 5208:2015")]
+    assert rows_of(response) == [("ISO5208:2008", "被代替", "ISO 5208:2015")]
     assert text_of(soup.select_one("#result-count")) == "找到 1 处引用标准。"
 
 
@@ -266,3 +266,32 @@ def test_form_works_without_javascript_markup(client):
         assert soup.select_one(f'label[for="{control["id"]}"]') is not None
     assert soup.select_one("form.check-form button[type=submit]") is not None
     assert re.search(r"\bon\w+=", str(soup.select_one("form.check-form"))) is None
+
+
+def test_an_ambiguous_reference_offers_designations_not_keys(tmp_path):
+    """'ISO 4126' exists only as parts: the choices are named by their editions, never by keys."""
+    from catalogue.service import Catalogue
+    from catalogue.web import create_app
+
+    lines = tmp_path / "parts.jsonl"
+    # Real parts of ISO 4126 (safety devices against excessive pressure), facts from the ISO archive
+    # (iso-4126-1-2013.yaml, iso-4126-2-2018.yaml, iso-4126-1-2013-amd-1-2016.yaml: stages 90.93, 90, 60).
+    lines.write_text(
+        '{"designation": "ISO 4126-1:2013", "status": "current", "dates": {"published": "2013-07"}}\n'
+        '{"designation": "ISO 4126-2:2018", "status": "current", "dates": {"published": "2018-12"}}\n'
+        '{"designation": "ISO 4126-1:2013/Amd 1:2016", "status": "current"}\n',
+        encoding="utf-8")
+    with Catalogue(tmp_path / "cat", create=True) as cat:
+        assert cat.ingest([lines]).rejected == 0
+    application = create_app({"CATALOGUE_HOME": str(tmp_path / "cat"), "TESTING": True})
+    try:
+        browser = application.test_client()
+        browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        soup = soup_of(post_check(browser, text="Relief valves to ISO 4126."))
+        row = soup.select_one("tr.reference")
+        assert text_of(row.select_one(".badge.verdict")) == "Ambiguous"
+        links = [(text_of(a), a["href"]) for a in row.select("a.candidate-link")]
+        assert [text for text, _href in links] == ["ISO 4126-1:2013", "ISO 4126-2:2018"]
+        assert "iso-4126" not in text_of(row)
+    finally:
+        application.extensions["catalogue"].close()

@@ -84,7 +84,7 @@ def test_error_pages_are_translated(client):
     page = soup_of(zh)
     assert zh.status_code == 404
     assert text_of(page.h1) == "未找到"
-    assert text_of(page.select_one(".error-message")) == "目录中没有键为“iso-5208-2099”的标准。"
+    assert text_of(page.select_one(".error-message")) == "目录中没有与“iso-5208-2099”对应的标准。"
     assert text_of(page.select_one("#h-suggestions")) == "您要找的是不是以下标准？"
     missing = soup_of(client.get("/nowhere", headers={"Accept-Language": "zh-CN"}))
     assert text_of(missing.select_one(".error-message")) == "此地址没有页面。"
@@ -93,11 +93,12 @@ def test_error_pages_are_translated(client):
 def test_search_page_in_chinese(client):
     page = soup_of(client.get("/search?q=%E6%96%AD%E8%B7%AF%E5%99%A8&status=current", headers={"Accept-Language": "zh"}))
     assert text_of(page.select_one(".result-count")) == "共 2 项标准与“断路器”相符。"
-    assert text_of(page.select_one(".active-filters .chip-label")) == "状态: 现行"
+    assert text_of(page.select_one(".active-filters .chip-label")) == "状态：现行"
     title = page.select_one("li.hit .hit-title")
     assert title.get_text() == "低压开关设备和控制设备 第2部分：断路器"
     assert [m.get_text() for m in title.select("mark")] == ["断路器"]
-    assert [text_of(h) for h in page.select("aside.facets h3")][:2] == ["状态", "发布机构"]
+    assert [text_of(h) for h in page.select("#filters .facet h3")][:2] == ["状态", "发布机构"]
+    assert text_of(page.select_one("#filters summary")) == "筛选 （已选 1 项）"
 
 
 def test_every_translation_compiles_and_covers_the_interface(tmp_path):
@@ -106,7 +107,11 @@ def test_every_translation_compiles_and_covers_the_interface(tmp_path):
         catalog = read_mo(fp)
     untranslated = [m.id for m in catalog if m.id and not m.string]
     assert untranslated == []
-    assert catalog.get("Replaced by").string == "被代替为"
+    # One vocabulary: the platforms' words, one each (被代替, not 已被代替; 被 X 代替, not 被代替为 X).
+    assert catalog.get("Replaced by %(designation)s").string == "被 %(designation)s 代替"
+    assert catalog.get("Replaced").string == "被代替"
+    assert catalog.get("Terminated").string == "已终止"
+    assert catalog.get("Not in the catalogue").string == "不在本目录中"
     assert len(catalog) > 150
 
 
@@ -164,8 +169,7 @@ def test_pages_follow_new_records_without_a_restart(tmp_path):
         assert writer.ingest([extra]).added == 1
     home_data = client.get("/index.json").get_json()
     assert home_data["records"] == 32
-    assert home_data["by_industry"][1] == {"industry": "pumps", "label": "Pumps", "ics": ["23.080"], "count": 2,
-                                           "search": "/search?ics=23.080"}
+    assert home_data["by_status"][1] == ["replaced", 13]
     assert client.get("/ics/23.080.json").get_json()["node"]["count"] == 2
     assert client.get("/search.json?q=ISO+9906").get_json()["total"] == 2
     app.extensions["catalogue"].close()

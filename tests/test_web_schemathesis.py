@@ -78,7 +78,7 @@ def test_the_description_names_every_json_twin(schema_app):
     served = {"/suggest"}
     for rule in schema_app.url_map.iter_rules():
         path = rule.rule
-        for name in ("key", "code", "system_id", "scheme_id", "rid", "eid", "pid"):
+        for name in ("key", "code", "system_id", "scheme_id", "rid", "eid", "pid", "name"):
             path = path.replace(f"<path:{name}>", "{%s}" % name).replace(f"<{name}>", "{%s}" % name)
         if path.endswith(".json"):
             served.add(path)

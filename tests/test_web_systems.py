@@ -112,8 +112,10 @@ def test_systems_list_names_every_system_with_its_counts(client):
     assert text_of(health.select_one("h2 a")) == "Valve testing <b>system</b>"  # escaped, shown as text
     assert health.select_one("h2 b") is None
     assert health.select_one("h2 a")["href"] == "/systems/valves-health"
-    assert text_of(health.select_one(".member-total")) == "8 standards listed"
-    assert words_of(health) == {"current": "In force: 3", "replaced": "Replaced: 3",
+    # A summary sentence: outdated (replaced or withdrawn) among those listed, and those not held.
+    assert text_of(health.select_one(".summary")) == (
+        "4 of 8 listed standards are outdated. 1 is not in the catalogue.")
+    assert words_of(health) == {"current": "Current: 3", "replaced": "Replaced: 3",
                                 "withdrawn": "Withdrawn: 1", "missing": "Not in the catalogue: 1"}
 
 
@@ -130,18 +132,21 @@ def test_system_tree_counts_at_every_node(client):
     soup = soup_of(client.get("/systems/valves-health"))
     assert text_of(soup.select_one("h1")) == "Valve testing <b>system</b>"
     assert words_of(soup.select_one(".system-health .health")) == {
-        "current": "In force: 3", "replaced": "Replaced: 3", "withdrawn": "Withdrawn: 1",
+        "current": "Current: 3", "replaced": "Replaced: 3", "withdrawn": "Withdrawn: 1",
         "missing": "Not in the catalogue: 1"}
+    assert text_of(soup.select_one(".system-health .summary")) == (
+        "4 of 8 listed standards are outdated. 1 is not in the catalogue.")
+    # One bar and legend, at the top; the categories say their counts in words.
+    assert len(soup.select("svg.health-bar")) == 1 and len(soup.select("ul.health-words")) == 1
     nodes = {li["data-code"]: li for li in soup.select("li.node")}
     assert list(nodes) == ["1", "1.1", "2", "3"]
     # A node counts its own members and those below it.
-    assert words_of(nodes["1"].find(class_="health", recursive=False)) == {
-        "current": "In force: 1", "replaced": "Replaced: 2", "withdrawn": "Withdrawn: 1",
-        "missing": "Not in the catalogue: 1"}
-    assert words_of(nodes["1.1"].find(class_="health", recursive=False)) == {
-        "current": "In force: 0", "replaced": "Replaced: 1", "withdrawn": "Withdrawn: 1",
-        "missing": "Not in the catalogue: 1"}
-    assert words_of(nodes["2"].find(class_="health", recursive=False))["replaced"] == "Replaced: 1"
+    def counts(code):
+        return " ".join(nodes[code].find(class_="node-counts", recursive=False).get_text().split())
+
+    assert counts("1") == "5 standards: Current 1, Replaced 2, Withdrawn 1, Not in the catalogue 1"
+    assert counts("1.1") == "3 standards: Replaced 1, Withdrawn 1, Not in the catalogue 1"
+    assert counts("2") == "2 standards: Current 1, Replaced 1"
     # The child node sits inside its parent; headings go down a level with the tree.
     assert nodes["1.1"].find_parent("li", class_="node") is nodes["1"]
     assert nodes["1"].find("h3").get_text(" ", strip=True).startswith("1 Testing")
@@ -155,11 +160,6 @@ def test_system_bar_segments_are_drawn_in_proportion(client):
     # 200 px for 8 members: 3 -> 75, 3 -> 75, 1 -> 25, 1 -> 25.
     assert rects == [("health-empty", 0, 200), ("health-current", 0, 75), ("health-replaced", 75, 75),
                      ("health-withdrawn", 150, 25), ("health-missing", 175, 25)]
-    svg = soup.select_one('li.node[data-code="1.1"] svg.health-bar')
-    rects = [(r["class"][0], int(r["x"]), int(r["width"])) for r in svg.select("rect")]
-    # 3 members: 67 + 67 and the last takes what rounding left (66).
-    assert rects == [("health-empty", 0, 200), ("health-replaced", 0, 67), ("health-withdrawn", 67, 67),
-                     ("health-missing", 134, 66)]
     assert svg.get("style") is None and svg["aria-hidden"] == "true"  # the words beside carry the meaning
 
 
@@ -181,6 +181,11 @@ def test_system_members_link_to_records_or_the_resolver(client):
     assert text_of(replaced.select_one(".badge")) == "Replaced"
     assert text_of(replaced.select_one(".in-force-now")) == "edition in force: ISO 5208:2015"
     assert replaced.select_one("a.in-force-link")["href"] == "/standards/iso-5208-2015"
+    # Titles beside the numbers (an undated listing takes the edition in force's title).
+    assert text_of(replaced.select_one(".member-title")) == "Industrial valves - Pressure testing of metallic valves"
+    assert text_of(members["ISO 5208"].select_one(".member-title")) == (
+        "Industrial valves - Pressure testing of metallic valves")
+    assert members["API 600"].select_one(".member-title") is None
     assert text_of(replaced.select_one(".member-note")) == "<i>older</i> edition"
     assert replaced.select_one(".member-note i") is None
     assert text_of(members["ISO 5208"].select_one(".in-force-now")) == "in force as ISO 5208:2015"
@@ -212,14 +217,14 @@ def test_system_json_twin(client):
 
 EXPORT_EN = [
     ["Node", "Path", "Designation", "State", "Status", "Edition in force", "Note"],
-    ["1", "1 试验", "ISO 5208", "In force", "Current", "ISO 5208:2015", ""],
+    ["1", "1 试验", "ISO 5208", "Current", "Current", "ISO 5208:2015", ""],
     ["1", "1 试验", "ISO 5208:2008", "Replaced", "Replaced", "ISO 5208:2015", "<i>older</i> edition"],
     ["1.1", "1 试验 / 1.1 闸阀", "ISO 10434:2004", "Replaced", "Replaced", "ISO 10434:2020", ""],
     ["1.1", "1 试验 / 1.1 闸阀", "ISO 12149:1999", "Withdrawn", "Withdrawn", "", ""],
     ["1.1", "1 试验 / 1.1 闸阀", "API 600", "Not in the catalogue", "", "", ""],
-    ["2", "2 低压电器", "IEC 60947-2:2024", "In force", "Current", "IEC 60947-2:2024", ""],
+    ["2", "2 低压电器", "IEC 60947-2:2024", "Current", "Current", "IEC 60947-2:2024", ""],
     ["2", "2 低压电器", "GB/T 14048.2-2008", "Replaced", "Replaced", "GB/T 14048.2-2020", ""],
-    ["3", "3 管线阀门", "ISO 14313", "In force", "Current", "ISO 14313:2007", ""],
+    ["3", "3 管线阀门", "ISO 14313", "Current", "Current", "ISO 14313:2007", ""],
 ]
 
 
@@ -243,8 +248,8 @@ def test_system_xlsx_export_in_chinese(client):
     book.close()
     assert rows[0] == ["节点", "路径", "标准号", "现状", "状态", "现行版本", "备注"]
     assert rows[2] == ["1", "1 试验", "ISO 5208:2008", "被代替", "被代替", "ISO 5208:2015", "<i>older</i> edition"]
-    assert rows[5] == ["1.1", "1 试验 / 1.1 闸阀", "API 600", "目录中没有", "", "", ""]
-    assert rows[8] == ["3", "3 管线阀门", "ISO 14313", "现行有效", "现行", "ISO 14313:2007", ""]
+    assert rows[5] == ["1.1", "1 试验 / 1.1 闸阀", "API 600", "不在本目录中", "", "", ""]
+    assert rows[8] == ["3", "3 管线阀门", "ISO 14313", "现行", "现行", "ISO 14313:2007", ""]
     assert len(rows) == 9
 
 
@@ -260,10 +265,11 @@ def test_unknown_system_is_a_404_sentence(client):
 # ------------------------------------------------------------------ schemes
 def test_schemes_list(client):
     soup = soup_of(client.get("/schemes/"))
-    rows = soup.select("table.scheme-list tbody tr")
-    assert [(r["data-id"], [text_of(td) for td in r.select("td")]) for r in rows] == [
-        ("gate-valves-test", ["Gate valves test scheme", "Steel gate valves", "温州<测试>阀门有限公司", "3"]),
-        ("mccb", ["Moulded-case circuit-breakers benchmarking scheme", "Moulded-case circuit-breakers", "", "2"]),
+    # A list (not a wide table): the scheme's name, then its product, enterprise and count.
+    rows = soup.select("ul.scheme-list li.scheme-item")
+    assert [(r["data-id"], text_of(r.h2), [text_of(dd) for dd in r.select("dd")]) for r in rows] == [
+        ("gate-valves-test", "Gate valves test scheme", ["Steel gate valves", "温州<测试>阀门有限公司", "3"]),
+        ("mccb", "Moulded-case circuit-breakers benchmarking scheme", ["Moulded-case circuit-breakers", "2"]),
     ]
     assert rows[1].select_one("a")["href"] == "/schemes/mccb"
     data = client.get("/schemes.json").get_json()
@@ -279,8 +285,11 @@ def test_scheme_standards_with_state_and_edition_in_force(client):
     assert list(tables) == ["domestic", "international"]
     assert text_of(soup.select_one("#h-role-international")) == "International and foreign standards"
     got = {role: [[text_of(td) for td in tr.select("td")] for tr in t.select("tbody tr")] for role, t in tables.items()}
-    assert got == {"domestic": [["GB/T 14048.2", "In force", "GB/T 14048.2-2020"]],
-                   "international": [["IEC 60947-2:2016", "Replaced", "IEC 60947-2:2024"]]}
+    # Titles beside the numbers.
+    title = "Low-voltage switchgear and controlgear - Part 2: Circuit-breakers"
+    assert got == {"domestic": [[f"GB/T 14048.2 Current {title}", "GB/T 14048.2-2020"]],
+                   "international": [[f"IEC 60947-2:2016 Replaced {title}", "IEC 60947-2:2024"]]}
+    assert text_of(soup.select_one("p.summary")) == "1 of 2 cited standards is outdated."
     iec = tables["international"].select_one("tbody tr")
     assert [a["href"] for a in iec.select("a")] == ["/standards/iec-60947-2-2016", "/standards/iec-60947-2-2024"]
     assert soup.select_one("#watch-feed")["href"] == "/schemes/mccb/feed.atom"
@@ -290,7 +299,7 @@ def test_scheme_indicator_table_side_by_side(client):
     soup = soup_of(client.get("/schemes/mccb"))
     table = soup.select_one("table.indicators")
     heads = [text_of(th) for th in table.select("thead th")]
-    assert heads == ["Indicator", "Unit", "GB/T 14048.2 In force", "IEC 60947-2:2016 Replaced"]
+    assert heads == ["Indicator", "Unit", "GB/T 14048.2 Current", "IEC 60947-2:2016 Replaced"]
     row = table.select_one("tbody tr")
     assert text_of(row.select_one("th")) == "Rated ultimate short-circuit breaking capacity Icu 额定极限短路分断能力 Icu"
     cells = [text_of(td) for td in row.select("td")]
@@ -304,7 +313,7 @@ def test_scheme_cells_keep_clauses_and_drop_unsourced_values(client):
     table = soup.select_one("table.indicators")
     heads = [text_of(th) for th in table.select("thead th.standard-col")]
     # API 598 is not listed by the scheme but a cell names it: it gets a column at the end.
-    assert heads == ["GB/T 13927-2008 Replaced", "ISO 10434 In force", "ISO 5208:2015 In force", "API 598"]
+    assert heads == ["GB/T 13927-2008 Replaced", "ISO 10434 Current", "ISO 5208:2015 Current", "API 598"]
     assert table.select("thead th.standard-col a")[3]["href"] == "/resolve?ref=API+598"
     cells = [text_of(td) for td in table.select("tbody td.cell")]
     assert cells == ["— not compared", "— not compared", "no visible leakage Clause: shell test", "Clause: shell test"]

@@ -55,10 +55,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Debug mode only when a developer asks for it explicitly (FLASK_DEBUG=1 with `flask run`).
     app.debug = bool(app.config.get("DEBUG")) and os.environ.get("FLASK_DEBUG") == "1"
 
-    from . import (accounts, browse, check, errors, filters, home, i18n, meta, register, search, security, standards,
-                   systems, writes)
+    from . import (accounts, browse, check, errors, filters, home, i18n, meta, register, render, search, security,
+                   standards, systems, writes)
 
     i18n.init_app(app)
+    render.init_app(app)
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)

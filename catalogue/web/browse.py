@@ -1,18 +1,24 @@
-"""Browsing: the ICS and CCS trees with counts, publishers, committees."""
+"""Browsing: the ICS and CCS trees with counts (a leaf lists its standards), publishers, committees."""
 from __future__ import annotations
+
+import math
 
 from flask import Blueprint, url_for
 
 from . import get_catalogue
 from .errors import PageNotFound
+from .i18n import current_language
 from .i18n import gettext as _
-from .queries import class_counts, class_node_map, committee_counts, publisher_counts
+from .params import MAX_PAGE, get_int
+from .queries import class_counts, class_node_map, classified_total, committee_counts, publisher_counts
 from .render import add_twin_rules, respond, split_suffix
 
 bp = Blueprint("browse", __name__)
 
 SCHEMES = ("ics", "ccs")
 MAX_CODE_CHARS = 40
+#: Standards listed per page on a leaf class.
+LEAF_PAGE_SIZE = 20
 
 
 def class_tree(scheme: str, code: str | None) -> dict:
@@ -63,14 +69,36 @@ def class_tree(scheme: str, code: str | None) -> dict:
         }
         for child in sorted(child_codes)
     ]
-    total = sum(c["count"] for c in children) if code is None else node["count"]
+    # The root counts each classified standard once, however many fields its codes fall in.
+    total = classified_total(store, scheme) if code is None else node["count"]
+    searchable = bool(code) and _searchable(scheme, code)
     return {
         "scheme": scheme,
         "node": node,
         "ancestors": ancestors,
         "children": children,
         "count": total,
-        "search": url_for("search.show_search", **{scheme: code}) if code and _searchable(scheme, code) else None,
+        "search": url_for("search.show_search", **{scheme: code}) if searchable else None,
+        "standards": leaf_standards(scheme, code) if searchable and not children and total else None,
+    }
+
+
+def leaf_standards(scheme: str, code: str) -> dict:
+    """A page of the standards a leaf class holds, through the search index's class filter:
+    {"total", "page", "pages", "hits", "pages_urls"}, in designation order (``?page=`` pages)."""
+    from .search import decorate_hits, plain_hit
+
+    page = get_int("page", 1, 1, MAX_PAGE)
+    cat = get_catalogue()
+    result = cat.search("", filters={scheme: [code]}, sort="designation", page=page, page_size=LEAF_PAGE_SIZE,
+                        facets=False, lang=current_language())
+    pages = max(1, math.ceil(result.total / LEAF_PAGE_SIZE))
+    return {
+        "total": result.total, "page": page, "pages": pages, "page_size": LEAF_PAGE_SIZE,
+        "hits": decorate_hits(cat.store, [plain_hit(hit) for hit in result.hits]),
+        "prev": url_for("browse.show_class", scheme=scheme, code=code, page=page - 1 if page > 2 else None)
+        if page > 1 else None,
+        "next": url_for("browse.show_class", scheme=scheme, code=code, page=page + 1) if page < pages else None,
     }
 
 
@@ -105,11 +133,15 @@ def show_class(scheme: str, code: str):
 def show_publishers():
     """``/publishers/``: every publisher with its number of records."""
     rows = publisher_counts(get_catalogue().store)
+    from .home import TOP_PUBLISHERS
+
     return respond("publishers.html", {
         "publishers": [
             {"publisher": pub, "count": count, "search": url_for("search.show_search", publisher=pub)}
             for pub, count in rows
-        ]
+        ],
+        # The row the home chart's "others" bar points at (#others): the first one it leaves out.
+        "first_other": TOP_PUBLISHERS + 1,
     })
 
 

@@ -28,7 +28,8 @@ from ingest.standard_list import ListError, read_standard_list
 from . import get_catalogue
 from .i18n import current_language
 from .i18n import gettext as _
-from .i18n import lazy_gettext as _l
+from .labels import verdict_label  # noqa: F401 - the verdicts' words live in the one vocabulary
+from .queries import brief_records
 from .render import add_twin_rules, wants_json
 from .security import csrf_token
 from .templating import render_page
@@ -43,15 +44,6 @@ FORM_OVERHEAD = 4 * MAX_TEXT_CHARS + 64 * 1024
 CONTEXT_CHARS = 24
 ENDPOINTS = ("check.show_check", "check.show_check_json")
 
-VERDICT_LABELS = {
-    "current": _l("Current"),
-    "superseded": _l("Superseded"),
-    "withdrawn": _l("Withdrawn"),
-    "upcoming": _l("Not yet in force"),
-    "unknown": _l("Not in the catalogue"),
-    "ambiguous": _l("Ambiguous"),
-    "not_designation": _l("Not a designation"),
-}
 REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 
@@ -61,11 +53,6 @@ class CheckRefused(Exception):
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
-
-
-def verdict_label(verdict: str) -> str:
-    """A verdict in words, in the interface language: 'superseded' -> 'Superseded' / '已被代替'."""
-    return str(VERDICT_LABELS.get(verdict, verdict))
 
 
 def sentence(text: str) -> str:
@@ -124,14 +111,28 @@ def read_input() -> tuple[str, str, str]:
 
 def build_result(text: str) -> dict:
     """Every reference in ``text`` with its verdict, as the JSON contract plus links for the page."""
-    refs, truncated = check_text_capped(get_catalogue().store, text)
+    store = get_catalogue().store
+    refs, truncated = check_text_capped(store, text)
+    # Candidates (works, for an undated number that exists only as parts) are named by the
+    # designation of their edition in force, else their newest: readers never see internal keys.
+    # A "work" holding only amendments or corrigenda (the store's part list counts them) is no
+    # choice a reader can make: it is left out of the links (the JSON keeps every candidate).
+    names: dict[str, str] = {}
+    for key in {key for ref in refs for key in ref.candidates}:
+        edition = store.edition_in_force_key(key) or next(
+            (e.key for e in reversed(store.editions(key)) if not e.supplement), None)
+        if edition:
+            names[key] = edition
+    briefs = brief_records(store, list(names.values()))
     references = []
     for ref in refs:
         item = ref.to_json()
         # Additions to the contract's fields: where to read the edition in force, and the
         # standards an ambiguous undated reference may mean.
         item["current_url"] = url_for("standards.show_standard", key=ref.current_key) if ref.current_key else None
-        item["candidates"] = [{"key": key, "url": url_for("standards.show_standard", key=key)} for key in ref.candidates]
+        item["candidates"] = [{"key": key, "url": url_for("standards.show_standard", key=key),
+                               "designation": briefs[names[key]]["designation"] if names.get(key) in briefs else None}
+                              for key in ref.candidates]
         item["before"] = text[max(0, ref.start - CONTEXT_CHARS):ref.start]
         item["after"] = text[ref.end:ref.end + CONTEXT_CHARS]
         references.append(item)
@@ -260,5 +261,4 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, set_upload_limits)
 
 
-bp.add_app_template_filter(verdict_label, "verdict_label")
 add_twin_rules(bp, "/check", show_check, methods=["GET", "POST"])

@@ -1,5 +1,7 @@
-"""Template filters: status words, dates and numbers by locale, titles in the reader's language,
-safe snippets, and the geometry of the server-drawn SVG bar charts."""
+"""Template filters: dates and numbers by locale, titles in the reader's language, safe snippets,
+and the geometry of the server-drawn SVG bar charts. The words (statuses, types, facet values ...)
+come from :mod:`catalogue.web.labels`, the one vocabulary; they are re-exported here for callers
+that import them from this module."""
 from __future__ import annotations
 
 import re
@@ -7,66 +9,19 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from flask import Flask
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from . import labels
 from .i18n import current_language
 from .i18n import gettext as _
-from .i18n import lazy_gettext as _l
+from .labels import (  # noqa: F401 - re-exported: the vocabulary moved to labels.py
+    degree_label, field_label, language_name, relation_label, status_class, status_label,
+)
 
 _SNIPPET_TAG = re.compile(r"<(?!/?mark>)[^>]*>")
-
-
-STATUS_LABELS = {
-    "current": _l("Current"),
-    "upcoming": _l("Upcoming (not yet in force)"),
-    "withdrawn": _l("Withdrawn"),
-    "replaced": _l("Replaced"),
-    "draft": _l("Draft"),
-}
-
-
-def status_label(status: str | None) -> str:
-    """The status in words, in the interface language: 'replaced' -> 'Replaced' / '被代替'."""
-    label = STATUS_LABELS.get(status or "")
-    return str(label) if label is not None else _("Status unknown")
-
-
-def status_class(status: str | None) -> str:
-    """The CSS class of a status badge ('status-current'); the words carry the meaning, colour helps."""
-    return f"status-{status}" if status in ("current", "upcoming", "withdrawn", "replaced", "draft") else "status-unknown"
-
-
-RELATION_LABELS = {
-    "replaces": _l("Replaces"),
-    "replaced_by": _l("Replaced by"),
-    "amends": _l("Amends"),
-    "amended_by": _l("Amended by"),
-    "corrects": _l("Corrects"),
-    "corrected_by": _l("Corrected by"),
-    "adopts": _l("Adopts"),
-    "adopted_by": _l("Adopted by"),
-    "cites": _l("Cites"),
-    "cited_by": _l("Cited by"),
-}
-
-
-def relation_label(kind: str) -> str:
-    """A relation type as a heading: 'replaced_by' -> 'Replaced by'."""
-    return str(RELATION_LABELS.get(kind, kind))
-
-
-DEGREE_LABELS = {"IDT": _l("identical"), "MOD": _l("modified"), "NEQ": _l("not equivalent")}
-
-
-def degree_label(degree: str | None) -> str:
-    """An adoption degree with its meaning: 'MOD' -> 'MOD (modified)'."""
-    if not degree:
-        return _("degree not given")
-    return f"{degree} ({DEGREE_LABELS.get(degree, degree)})"
 
 
 def locale_date(value: str | None) -> str:
@@ -104,42 +59,6 @@ def _format_number(value: int | float, lang: str) -> str:
     return format_decimal(value, locale=lang)
 
 
-#: The record fields a source may vouch for (the store's provenance rows), named as the details list names them.
-FIELD_LABELS = {
-    "designation": _l("Designation"), "type": _l("Document type"), "number": _l("Number"), "part": _l("Part"),
-    "year": _l("Year"), "supplement": _l("Supplement"), "status": _l("Status"), "published": _l("Published"),
-    "in_force": _l("In force from"), "withdrawn": _l("Withdrawn on"), "edition": _l("Edition"),
-    "pages": _l("Pages"), "ics": _l("ICS"), "ccs": _l("CCS"), "committee": _l("Committee"),
-    "languages": _l("Languages"), "keywords": _l("Keywords"),
-}
-
-
-def field_label(name: str) -> str:
-    """A provenance field in words: 'in_force' -> 'In force from' / '实施日期', 'titles.fr' ->
-    'Title (French)' / '名称（法语）'; a field this list does not know stays as it is."""
-    base, _dot, lang = (name or "").partition(".")
-    if lang and base == "titles":
-        return _("Title (%(language)s)", language=language_name(lang))
-    if lang and base == "scope":
-        return _("Scope (%(language)s)", language=language_name(lang))
-    label = FIELD_LABELS.get(name or "")
-    return str(label) if label is not None else (name or "")
-
-
-def language_name(code: str) -> str:
-    """'fr' -> 'French' / '法语', named in the interface language; unknown codes stay as they are."""
-    return _language_name(code, current_language())
-
-
-@lru_cache(maxsize=1024)
-def _language_name(code: str, lang: str) -> str:
-    try:
-        name = Locale.parse(code).get_display_name(lang)
-    except (ValueError, TypeError, LookupError, UnknownLocaleError):  # e.g. ?language=current
-        return code
-    return name or code
-
-
 def best_title(titles: dict | None) -> str:
     """The title in the interface language, else English, else Chinese, else any."""
     titles = titles or {}
@@ -164,6 +83,35 @@ def other_title(titles: dict | None) -> str:
     other = "en" if current_language() == "zh" else "zh"
     text = titles.get(other, "")
     return "" if text == best_title(titles) else text
+
+
+def ordered_titles(titles: dict | None) -> list[tuple[str, str]]:
+    """Titles as (language, text), the reader's language first, then the other of zh/en, then the rest."""
+    titles = titles or {}
+    first = current_language()
+    order = {first: 0, ("en" if first == "zh" else "zh"): 1}
+    return sorted(((lang, text) for lang, text in titles.items() if text), key=lambda item: (order.get(item[0], 2), item[0]))
+
+
+def link_to(text: str, url: str | None, **attributes: str) -> Markup:
+    """A link as safe markup, for a sentence that holds one ('被 %(designation)s 代替'):
+    link_to('ISO 5208:2015', '/standards/iso-5208-2015'); no url gives the escaped text alone."""
+    if not url:
+        return Markup(escape(text))
+    extra = "".join(f' {name.rstrip("_").replace("_", "-")}="{escape(value)}"' for name, value in attributes.items() if value)
+    return Markup(f'<a href="{escape(url)}"{extra}>{escape(text)}</a>')
+
+
+def successor_link(item: dict, link_id: str = "") -> Markup:
+    """A successor as it sits in '被 ... 代替': its link, or its designation marked not catalogued.
+
+    ``item`` is a hit's successor ({"designation", "url"}) or a relation ({"target", "url"}).
+    """
+    text = item.get("designation") or item.get("target") or ""
+    if item.get("url"):
+        return link_to(text, item["url"], id=link_id, class_="successor-link")
+    return Markup(escape(text)) + Markup(' <span class="unresolved">') + \
+        escape(_("(not in the catalogue)")) + Markup("</span>")
 
 
 def safe_snippet(snippet: str | None) -> Markup:
@@ -203,18 +151,14 @@ def bar_chart(items: Iterable, width: int = 360, bar_height: int = 22, gap: int 
 
 def init_app(app: Flask) -> None:
     """Register the filters above under short names."""
+    labels.init_app(app)
     app.jinja_env.filters.update(
-        status_label=status_label,
-        status_class=status_class,
-        relation_label=relation_label,
-        degree_label=degree_label,
         locale_date=locale_date,
         locale_number=locale_number,
-        language_name=language_name,
-        field_label=field_label,
         best_title=best_title,
         best_title_lang=best_title_lang,
         other_title=other_title,
+        ordered_titles=ordered_titles,
         safe_snippet=safe_snippet,
     )
-    app.jinja_env.globals["bar_chart"] = bar_chart
+    app.jinja_env.globals.update(bar_chart=bar_chart, link_to=link_to, successor_link=successor_link)

@@ -4,33 +4,38 @@ from __future__ import annotations
 from flask import Blueprint, url_for
 
 from . import get_catalogue
-from .i18n import lazy_gettext as _l
-from .queries import pillar_counts, publisher_counts, recent_rows, store_stats
+from .queries import publisher_counts, recent_rows, store_stats, system_summaries
 from .render import add_twin_rules, respond
 
 bp = Blueprint("home", __name__)
 
 #: How many publishers the home chart shows before "others".
 TOP_PUBLISHERS = 10
+#: How many recently added or changed records the home page lists.
+RECENT = 10
+#: What a system's name ends with, left off its bar on the chart ('阀门与泵产业标准体系' -> '阀门与泵').
+SYSTEM_NAME_ENDINGS = {"zh": ("产业标准体系", "标准体系"), "en": (" industry standard system", " standard system")}
 
 
-PILLAR_LABELS = {
-    "valves": _l("Valves"),
-    "pumps": _l("Pumps"),
-    "low_voltage": _l("Low-voltage electrical"),
-    "eyewear": _l("Eyewear"),
-    "footwear_leather": _l("Footwear and leather"),
-    "auto_parts": _l("Auto parts"),
-}
-
-
-def pillar_label(name: str) -> str:
-    """A pillar industry's name in the interface language."""
-    return str(PILLAR_LABELS.get(name, name))
+def short_titles(titles: dict) -> dict:
+    """A system's names without the words every system's name ends with, for a chart's bar labels."""
+    out = {}
+    for lang, text in (titles or {}).items():
+        for ending in SYSTEM_NAME_ENDINGS.get(lang, ()):
+            if text.lower().endswith(ending.lower()) and len(text) > len(ending):
+                text = text[: -len(ending)]
+                break
+        out[lang] = text
+    return out
 
 
 def build_home(store) -> dict:
-    """The home page's data: totals, records by publisher, status and pillar industry, recent changes."""
+    """The home page's data: totals, records by publisher and status, the pillar industries, recent changes.
+
+    ``by_industry`` has one bar per industry standard system (the museum's pillar industries),
+    counting the standards the system lists: the same figure, from the same function
+    (``queries.system_summaries``), as /systems/ and the system's own page, where the bar links.
+    """
     stats = store_stats(store)
     publishers = publisher_counts(store)
     shown = publishers[:TOP_PUBLISHERS]
@@ -40,11 +45,13 @@ def build_home(store) -> dict:
         "by_publisher": [[pub, count] for pub, count in shown] + ([["others", others]] if others else []),
         "by_status": [[status, count] for status, count in stats["by_status"].items()],
         "by_industry": [
-            {"industry": name, "label": pillar_label(name), "ics": list(prefixes), "count": count,
-             "search": url_for("search.show_search", ics=list(prefixes))}
-            for name, prefixes, count in pillar_counts(store)
+            {"system": item["id"], "titles": item["titles"], "short_titles": short_titles(item["titles"]),
+             "count": item["total"],
+             "current": item["counts"].get("current", 0),
+             "url": url_for("systems.show_system", system_id=item["id"])}
+            for item in system_summaries(store)
         ],
-        "recent": recent_rows(store, 10),
+        "recent": recent_rows(store, RECENT),
     }
 
 

@@ -1,10 +1,11 @@
 """Read-only questions the pages ask, answered by ``Store`` methods and cached for the web.
 
-Counts per classification node (every level of the ICS/CCS tree), per pillar industry and per
-committee, recent changes, and brief records for relation lists. All SQL lives in
-``catalogue/store.py`` (DESIGN.md); this module adds what only pages need: counting up the
-classification trees, the museum's pillar industries, and a cache per store generation (one
-more with every write transaction), so pages stay fast on 94,000 records.
+Counts per classification node (every level of the ICS/CCS tree) and per committee, the
+industry systems' health, names by code (classes, committees, systems) for labels, recent
+changes, and brief records for relation lists. All SQL lives in ``catalogue/store.py``
+(DESIGN.md); this module adds what only pages need: counting up the classification trees, and a
+cache per store generation (one more with every write transaction), so pages stay fast on
+94,000 records.
 """
 from __future__ import annotations
 
@@ -12,27 +13,31 @@ import threading
 from collections import Counter
 from typing import Callable
 
+from flask import g, has_request_context
+
 from catalogue.classnames import SOURCE, complete_titles
 from catalogue.records import ClassNode
 from catalogue.store import Store
-
-#: The museum's five pillar industries, by ICS prefix (brief: valves 23.060, pumps 23.080 ...).
-PILLARS = (
-    ("valves", ("23.060",)),
-    ("pumps", ("23.080",)),
-    ("low_voltage", ("29.120", "29.130.20")),
-    ("eyewear", ("11.040.70",)),
-    ("footwear_leather", ("61.060", "59.140")),
-    ("auto_parts", ("43",)),
-)
 
 _cache: dict[tuple, object] = {}
 _cache_lock = threading.Lock()
 
 
 def catalogue_version(store: Store) -> tuple:
-    """(catalogue file, store generation): changes with every write transaction (Store.generation)."""
-    return (str(store.path), store.generation())
+    """(catalogue file, store generation): changes with every write transaction (Store.generation).
+
+    Read once per request and store (a page asks for several cached answers: facet names,
+    class titles, counts); outside a request, every call reads it afresh.
+    """
+    memo = g.get("_catalogue_versions") if has_request_context() else None
+    if memo is not None and store.path in memo:
+        return memo[store.path]
+    version = (str(store.path), store.generation())
+    if has_request_context():
+        if memo is None:
+            memo = g._catalogue_versions = {}
+        memo[store.path] = version
+    return version
 
 
 def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
@@ -50,6 +55,13 @@ def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
                 del _cache[old]
             _cache[key] = value
     return value
+
+
+def _forget(store: Store, name: str) -> None:
+    """Drop the cached values called ``name`` for this catalogue file."""
+    with _cache_lock:
+        for old in [k for k in _cache if k[0] == name and k[1][0] == str(store.path)]:
+            del _cache[old]
 
 
 def ics_ancestors(code: str, parents: dict[str, str]) -> list[str]:
@@ -123,18 +135,50 @@ def class_node_map(store: Store, scheme: str) -> dict:
     return cached(store, f"class_nodes:{scheme}", compute)  # type: ignore[return-value]
 
 
-def pillar_counts(store: Store) -> list[tuple[str, tuple[str, ...], int]]:
-    """Records per pillar industry: [('valves', ('23.060',), 412), ...]."""
+def classified_total(store: Store, scheme: str) -> int:
+    """Records with at least one code of the scheme, each once (the tree root's total), cached."""
+    return cached(store, f"classified:{scheme}", lambda: store.count_classified(scheme))  # type: ignore[return-value]
 
-    def compute():
-        counts: Counter = Counter()
-        for codes in store.list_record_ics():
-            for name, prefixes in PILLARS:
-                if any(c == p or c.startswith(p + ".") for c in codes for p in prefixes):
-                    counts[name] += 1
-        return [(name, prefixes, counts.get(name, 0)) for name, prefixes in PILLARS]
 
-    return cached(store, "pillars", compute)  # type: ignore[return-value]
+def system_summaries(store: Store) -> list[dict]:
+    """Every industry standard system with its health counts, cached per catalogue version:
+    [{'id': 'valves', 'titles': {...}, 'members': 55, 'counts': {'in_force': 20, ...}, 'total': 55}].
+
+    The one answer to "how many standards does this industry's system hold": /systems/, each
+    /systems/<id> and the home page's pillar-industry chart all show ``total`` (the listed
+    standards, each listing once, whether or not the catalogue holds it).
+    """
+
+    def compute() -> list[dict]:
+        if not store.has_table("systems"):
+            return []
+        from catalogue.systems import list_systems, system_tree
+
+        out = []
+        for item in list_systems(store):
+            tree = system_tree(store, item["id"])
+            out.append({**item, "counts": tree["counts"], "total": tree["total"]})
+        return out
+
+    # Loading a system file is a write transaction like any other: the generation moves.
+    return cached(store, "system_summaries", compute)  # type: ignore[return-value]
+
+
+def system_names(store: Store) -> dict[str, dict]:
+    """Industry systems' names by id ({'valves': {'zh': ..., 'en': ...}}), for facet values."""
+    return {item["id"]: item["titles"] for item in system_summaries(store)}
+
+
+def committee_names(store: Store) -> dict[str, dict]:
+    """Committees' names by reference ({'ISO/TC 153': {'en': 'Valves'}}), cached per version."""
+    return cached(store, "committee_names",  # type: ignore[return-value]
+                  lambda: {c.reference: c.titles for c in store.committees()})
+
+
+def class_titles(store: Store, scheme: str) -> dict[str, dict]:
+    """A classification tree's titles by code ({'23.060': {'en': 'Valves', ...}}), cached per version."""
+    return cached(store, f"class_titles:{scheme}",  # type: ignore[return-value]
+                  lambda: {code: node.titles for code, node in class_node_map(store, scheme).items()})
 
 
 def recent_rows(store: Store, limit: int = 20) -> list[dict]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from .params import ordered_args
 from .templating import render_page
 
 
@@ -49,6 +51,28 @@ def add_twin_rules(bp: Blueprint, rule: str, view: Callable, **options) -> None:
     bp.add_url_rule(rule, view_func=view, **options)
     twin = ("/index" if rule == "/" else rule.rstrip("/")) + ".json"
     bp.add_url_rule(twin, endpoint=f"{view.__name__}_json", view_func=view, **options)
+
+
+def page_twin_url() -> str:
+    """This page's JSON twin, the footer's one "data (JSON)" link: '/ics/' -> '/ics.json',
+    '/' -> '/index.json', '/search?q=x' -> '/search.json?q=x'."""
+    path = request.path
+    if path.endswith(".json"):
+        twin = path
+    elif path == "/":
+        twin = "/index.json"
+    elif path.endswith("/"):
+        twin = path.rstrip("/") + ".json"
+    else:
+        twin = path + ".json"
+    # The arguments in their one order (not as the address gave them): the same page, the same bytes.
+    query = urlencode(ordered_args())
+    return twin + ("?" + query if query else "")
+
+
+def init_app(app) -> None:
+    """Template access to :func:`page_twin_url`."""
+    app.jinja_env.globals["page_twin_url"] = page_twin_url
 
 
 def split_suffix(text: str, suffixes: tuple[str, ...]) -> tuple[str, str]:

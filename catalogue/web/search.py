@@ -7,39 +7,46 @@ from urllib.parse import urlencode
 from flask import Blueprint, g
 
 from . import get_catalogue
-from .filters import best_title, language_name, locale_number, status_label
+from .errors import PageNotFound
+from .filters import locale_number
 from .i18n import current_language
 from .i18n import gettext as _
-from .i18n import lazy_gettext as _l
+from .labels import facet_title
+from .labels import facet_value_label as label_value
 from .params import (
     ARG_ORDER, FILTER_NAMES, MAX_PAGE, SORTS, get_choice, get_filters, get_int, get_page_size, get_query, ordered_args,
 )
-from .queries import class_node_map
-from .render import add_twin_rules, respond
+from .queries import brief_records, class_titles, committee_names, system_names
+from .render import add_twin_rules, respond, split_suffix
 from .templating import url_for_page
 
 bp = Blueprint("search", __name__)
 
-#: The order facets appear in the sidebar; the index may offer fewer.
-FACET_ORDER = ("status", "publisher", "ics", "ccs", "decade", "year", "committee", "language", "system")
+#: The order facets appear in the sidebar; the index may offer fewer (``level`` and ``industry``
+#: arrive with issue 13's readers).
+FACET_ORDER = ("status", "level", "publisher", "industry", "ics", "ccs", "system", "decade", "year", "committee",
+               "language")
+#: Where a facet link lands: the results, so focus and the screen are on them after a click.
+RESULTS_ANCHOR = "#results"
 #: Values shown per facet in the sidebar (the JSON twin has them all).
 FACET_VALUES_SHOWN = 12
 
 
-def run_search() -> dict:
+def run_search(facets_only: bool = False) -> dict:
     """Check the arguments, search once, and answer the page's dict (the JSON twin's shape)."""
     query = get_query()
     filters = get_filters()
     sort = get_choice("sort", SORTS, "relevance")
-    page = get_int("page", 1, 1, MAX_PAGE)
+    page = 1 if facets_only else get_int("page", 1, 1, MAX_PAGE)
     page_size = get_page_size()
-    result = get_catalogue().search(
+    cat = get_catalogue()
+    result = cat.search(
         query, filters=filters, sort=sort, page=page, page_size=page_size, facets=True, lang=current_language()
     )
     data = result.to_json()
     pages = getattr(result, "pages", None) or max(1, math.ceil(result.total / page_size))
     data.update({
-        "hits": [plain_hit(hit) for hit in result.hits],
+        "hits": [] if facets_only else decorate_hits(cat.store, [plain_hit(hit) for hit in result.hits]),
         "filters": filters,
         "sort": sort,
         "page": page,
@@ -56,6 +63,28 @@ def plain_hit(hit: dict) -> dict:
     out["in_force"] = bool(hit.get("in_force"))
     out["url"] = url_for_page("standards.show_standard", key=hit["key"])
     return out
+
+
+def decorate_hits(store, hits: list[dict]) -> list[dict]:
+    """Add each hit's dates and what replaced it, read for the page's hits at once (two queries).
+
+    ``dates``: {"published", "in_force", "withdrawn"}; ``replaced_by``: [{"designation", "key",
+    "status", "url"}] (url and status None when the successor is not catalogued; a draft successor
+    means a revision under way); ``type``: the document type.
+    """
+    keys = [hit["key"] for hit in hits]
+    briefs = brief_records(store, keys)
+    successors = store.list_successors(keys)
+    for hit in hits:
+        brief = briefs.get(hit["key"], {})
+        hit["dates"] = {name: brief.get(name) or None for name in ("published", "in_force", "withdrawn")}
+        hit["type"] = brief.get("type") or None
+        hit["replaced_by"] = [
+            {"designation": s["target"], "key": s["target_key"], "status": s["status"],
+             "url": url_for_page("standards.show_standard", key=s["target_key"]) if s["resolved"] else None}
+            for s in successors.get(hit["key"], [])
+        ]
+    return hits
 
 
 def search_url(drop: tuple[str, str] | None = None, add: tuple[str, str] | None = None, **changes) -> str:
@@ -129,30 +158,41 @@ def json_twin_url() -> str:
     return join_url(url_for_page("search.show_search_json"), [urlencode([pair]) for pair in ordered_args(exclude=())])
 
 
-def facet_groups(facets: dict, filters: dict) -> list[dict]:
+def facet_groups(facets: dict, filters: dict, shown_values: int | None = None) -> list[dict]:
     """Facets in sidebar order, each value with its count, label, link and whether it is an active filter.
 
     Labels, counts and links are made here rather than in the template: three template calls
     for each of ~40 values were a third of a search page's render (profiled 2026-11-25).
+    ``shown_values``: how many values a facet shows (FACET_VALUES_SHOWN; None shows them all);
+    a facet with more gets ``more`` (how many are left) and ``all_url`` (the page listing all).
     """
     groups = []
+    limit = FACET_VALUES_SHOWN if shown_values is None else shown_values
     names = [n for n in FACET_ORDER if n in facets] + [n for n in facets if n not in FACET_ORDER]
     for name in names:
         values = facets.get(name) or []
         active = set(filters.get(name, []))
         items = [{"value": str(v), "count": c, "active": str(v) in active} for v, c in values]
         # Keep active values visible even when they are not among the first values shown.
-        shown = items[:FACET_VALUES_SHOWN] + [i for i in items[FACET_VALUES_SHOWN:] if i["active"]]
+        shown = items[:limit] + [i for i in items[limit:] if i["active"]] if limit else items
         if shown:
             links = make_add_links(name, [i["value"] for i in shown if not i["active"]])
             for item in shown:
                 value = item["value"]
-                item["href"] = search_url(drop=(name, value)) if item["active"] else links[value]
+                item["href"] = (search_url(drop=(name, value)) if item["active"] else links[value]) + RESULTS_ANCHOR
                 item["label"] = facet_value_label(name, value)
                 item["count_text"] = locale_number(item["count"])
-            groups.append({"name": name, "title": facet_title(name), "values": shown,
-                           "more": max(0, len(items) - len(shown))})
+            more = max(0, len(items) - len(shown))
+            groups.append({"name": name, "title": facet_title(name), "values": shown, "more": more,
+                           "all_url": facet_page_url(name) if more else None,
+                           "active": sum(1 for i in items if i["active"])})
     return groups
+
+
+def facet_page_url(name: str) -> str:
+    """The page listing every value of facet ``name`` for this search: '/search/facets/publisher?q=valves'."""
+    args = [pair for pair in request_search_args() if pair[0] != "page"]
+    return join_url(url_for_page("search.show_facet", name=name), [urlencode([pair]) for pair in args])
 
 
 def show_search():
@@ -160,7 +200,20 @@ def show_search():
     return respond("search.html", run_search())
 
 
+def show_facet(name: str):
+    """``/search/facets/<name>?q=...``: every value of one facet for this search, with counts and links."""
+    name, _suffix = split_suffix(name, ("json",))
+    data = run_search(facets_only=True)
+    if name not in (data.get("facets") or {}):
+        raise PageNotFound(_("This search has no facet '%(name)s'.", name=name[:40]))
+    groups = facet_groups({name: data["facets"][name]}, data["filters"], shown_values=0)
+    data.update({"facet": name, "facet_title": facet_title(name), "group": groups[0] if groups else None,
+                 "back": search_url()})
+    return respond("search_facet.html", data)
+
+
 add_twin_rules(bp, "/search", show_search)
+bp.add_url_rule("/search/facets/<name>", view_func=show_facet)  # and its twin /search/facets/<name>.json
 
 
 @bp.app_template_global()
@@ -173,41 +226,26 @@ bp.app_template_global("facet_groups")(facet_groups)
 bp.app_template_global("json_twin_url")(json_twin_url)
 
 
-FACET_TITLES = {
-    "status": _l("Status"),
-    "publisher": _l("Publisher"),
-    "ics": _l("ICS field"),
-    "ccs": _l("CCS class"),
-    "year": _l("Year"),
-    "decade": _l("Decade"),
-    "committee": _l("Committee"),
-    "language": _l("Language"),
-    "system": _l("Industry system"),
-}
-
-
-@bp.app_template_global()
-def facet_title(name: str) -> str:
-    """A facet's heading in the interface language."""
-    return str(FACET_TITLES.get(name, name))
+def name_lookup(kind: str) -> dict:
+    """The store's names for facet values of ``kind`` ('ics', 'ccs', 'committee', 'system'),
+    looked up once a request (each is cached per catalogue version)."""
+    key = f"_names_{kind}"
+    found = g.get(key)
+    if found is None:
+        store = get_catalogue().store
+        if kind in ("ics", "ccs"):
+            found = class_titles(store, kind)
+        elif kind == "committee":
+            found = committee_names(store)
+        elif kind == "system":
+            found = system_names(store)
+        else:
+            found = {}
+        setattr(g, key, found)
+    return found
 
 
 @bp.app_template_global()
 def facet_value_label(name: str, value: str) -> str:
-    """A facet value as people read it: status words, language names, ICS/CCS code with its title."""
-    if name == "status":
-        return status_label(value)
-    if name == "language":
-        return language_name(value)
-    if name in ("ics", "ccs"):
-        # One cached tree per request instead of one query per facet value (12 per facet, profiled).
-        nodes = g.get(f"class_nodes_{name}")
-        if nodes is None:
-            nodes = class_node_map(get_catalogue().store, name)
-            setattr(g, f"class_nodes_{name}", nodes)
-        node = nodes.get(value)
-        title = best_title(node.titles) if node else ""
-        return f"{value} {title}".strip()
-    if name == "decade":
-        return _("the %(decade)s", decade=value)
-    return value
+    """A facet value as people read it (labels.facet_value_label with the store's names)."""
+    return label_value(name, value, name_lookup)

@@ -7,6 +7,7 @@ record's key; an unknown key is a 404 page that suggests close matches.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request, url_for
 
@@ -23,7 +24,7 @@ from .cite import bibtex_text, csv_text, ris_text
 from .errors import PageNotFound
 from .i18n import gettext as _
 from .params import get_text
-from .queries import brief_records, table_exists
+from .queries import brief_records, class_titles, committee_names, table_exists
 from .register import benchmarked_against
 from .render import respond, split_suffix
 from .templating import url_for_page
@@ -36,6 +37,42 @@ MAX_KEY_CHARS = 200
 SUGGESTIONS = 8
 SUPPLEMENT_TYPES = ("amended_by", "corrected_by")
 ADOPTION_TYPES = ("adopts", "adopted_by")
+#: An iso.org product page, when a source gave one (its number is ISO's own id for the deliverable).
+ISO_PAGE = re.compile(r"^https://www\.iso\.org/standard/\d+\.html$")
+_LOCAL = re.compile(r"^DB\d{2}$")
+#: Two-letter publisher codes that are not Chinese industry prefixes.
+_FOREIGN_TWO_LETTER = ("EN", "BS", "UL", "NF", "CR", "HD")
+
+
+def publisher_page(rec: Standard) -> dict | None:
+    """Where the publisher (or China's public platform) shows this standard: {"site", "url", "exact"}.
+
+    iso.org's own page when a source gave its address, else iso.org's search for the
+    designation; the IEC webstore's search; for GB standards the search of
+    openstd.samr.gov.cn (the form its own pages use: /bzgk/std/std_list?p.p1=0&p.p2=<number>&
+    p.p90=circulation_date&p.p91=desc, recorded 2026 in relaton-gb); for industry, local and
+    group standards and plans the search of std.samr.gov.cn (/search/std?q=<number>). None
+    for other publishers.
+    """
+    publisher = rec.publisher or ""
+    designation = rec.designation
+    if publisher.startswith("ISO"):
+        for p in rec.provenance:
+            if ISO_PAGE.match(p.source or ""):
+                return {"site": "iso", "url": p.source, "exact": True}
+        return {"site": "iso", "url": "https://www.iso.org/search.html?" + urlencode({"q": designation}), "exact": False}
+    if publisher.startswith("IEC"):
+        return {"site": "iec", "url": "https://webstore.iec.ch/en/search?" + urlencode({"q": designation}),
+                "exact": False}
+    if publisher == "GB" and rec.doc_type != "plan":
+        query = urlencode({"p.p1": "0", "p.p2": designation, "p.p90": "circulation_date", "p.p91": "desc"})
+        return {"site": "openstd", "url": "https://openstd.samr.gov.cn/bzgk/std/std_list?" + query, "exact": False}
+    chinese = (publisher == "GB" or publisher.startswith(("T/", "Q/")) or _LOCAL.match(publisher)
+               or (re.fullmatch(r"[A-Z]{2}", publisher) and publisher not in _FOREIGN_TWO_LETTER))
+    if chinese:
+        return {"site": "samr", "url": "https://std.samr.gov.cn/search/std?" + urlencode({"q": designation}),
+                "exact": False}
+    return None
 
 
 def cited_by_schemes(store, key: str) -> list[dict]:
@@ -100,6 +137,7 @@ def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict
         relations.append({
             "type": r.type, "target": r.target, "target_key": r.target_key, "degree": r.degree,
             "resolved": r.resolved, "status": target["status"] if target else None,
+            "doc_type": target["type"] if target else None,
             "titles": target["titles"] if target else {},
             "url": url_for_page("standards.show_standard", key=r.target_key) if r.resolved else None,
         })
@@ -112,6 +150,7 @@ def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict
     data["editions"] = [
         {
             "key": e.key, "designation": e.designation, "year": e.year, "status": e.status or "unknown",
+            "doc_type": e.doc_type or None,
             "published": e.published or None, "withdrawn": e.withdrawn or None,
             "this": e.key == rec.key, "in_force": e.key == in_force_key,
             "url": url_for_page("standards.show_standard", key=e.key),
@@ -124,6 +163,12 @@ def build_standard(cat, rec: Standard, resolved_from: str | None = None) -> dict
     data["cited_by_schemes"] = cited_by_schemes(store, rec.key)
     data["benchmarked_against"] = benchmarked_against(store, rec.key)
     data["banner"] = build_banner(rec, relations, targets.get(in_force_key) if in_force_key else None)
+    # Names beside the codes, in every language the store has (the page picks the reader's).
+    ics_names = class_titles(store, "ics")
+    data["ics_titles"] = {code: ics_names.get(code, {}) for code in rec.ics}
+    data["ccs_titles"] = {rec.ccs: class_titles(store, "ccs").get(rec.ccs, {})} if rec.ccs else {}
+    data["committee_titles"] = committee_names(store).get(rec.committee, {}) if rec.committee else {}
+    data["publisher_page"] = publisher_page(rec)
     return data
 
 

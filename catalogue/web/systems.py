@@ -25,17 +25,20 @@ from catalogue.systems import (
     changes_for,
     flatten_system,
     list_schemes,
-    list_systems,
     scheme_detail,
     system_tree,
 )
 
 from . import get_catalogue
 from .errors import PageNotFound
-from .filters import best_title, status_label
+from .filters import best_title
+from .i18n import current_language
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .i18n import ngettext
+from .labels import ROLE_LABELS, role_label, state_label, status_label  # noqa: F401 - state/role labels live in labels.py
 from .params import BadArgument, get_text
+from .queries import brief_records, system_summaries
 from .register import results_using_scheme
 from .render import add_twin_rules, respond, split_suffix
 from .templating import render_page
@@ -50,22 +53,8 @@ FEED_ENTRIES_CAP = 500
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-STATE_LABELS = {
-    "current": _l("In force"),
-    "upcoming": _l("Not yet in force"),
-    "replaced": _l("Replaced"),
-    "withdrawn": _l("Withdrawn"),
-    "draft": _l("Draft"),
-    "series": _l("Series (parts held)"),
-    "missing": _l("Not in the catalogue"),
-}
 #: States every health legend names, even at zero (the others only when they occur).
 ALWAYS_SHOWN = ("current", "replaced", "withdrawn", "missing")
-ROLE_LABELS = {
-    "domestic": _l("Domestic standards"),
-    "international": _l("International and foreign standards"),
-    "cited": _l("Other standards the scheme cites"),
-}
 EXPORT_COLUMNS = (
     ("node", _l("Node")),
     ("path", _l("Path")),
@@ -75,16 +64,6 @@ EXPORT_COLUMNS = (
     ("in_force", _l("Edition in force")),
     ("note", _l("Note")),
 )
-
-
-def state_label(state: str) -> str:
-    """A member's state in words, in the interface language: 'missing' -> 'Not in the catalogue'."""
-    return str(STATE_LABELS.get(state, state))
-
-
-def role_label(role: str) -> str:
-    """A scheme standard's role as a heading: 'domestic' -> 'Domestic standards'."""
-    return str(ROLE_LABELS.get(role, role))
 
 
 def health_bar(counts: dict, width: int = 200, height: int = 14) -> dict:
@@ -120,13 +99,46 @@ def in_force_url(member: dict) -> str | None:
     return url_for("standards.show_standard", key=member["in_force"]) if member.get("in_force") else None
 
 
-def decorate_node(node: dict) -> None:
-    """Add links to every member of a node and of the nodes below it (in place)."""
+def decorate_node(node: dict, titles: dict[str, dict]) -> None:
+    """Add links and titles to every member of a node and of the nodes below it (in place).
+
+    A member's title is its record's, else the edition in force's (an undated listing).
+    """
     for member in node["members"]:
         member["url"] = member_url(member)
         member["in_force_url"] = in_force_url(member)
+        member["titles"] = titles.get(member.get("key") or "") or titles.get(member.get("in_force") or "") or {}
     for child in node["children"]:
-        decorate_node(child)
+        decorate_node(child, titles)
+
+
+def member_keys_of(nodes: list[dict]) -> list[str]:
+    """Every record key a tree's members name (their own and their edition in force)."""
+    keys: list[str] = []
+    for node in nodes:
+        for member in node["members"]:
+            keys.extend(k for k in (member.get("key"), member.get("in_force")) if k)
+        keys.extend(member_keys_of(node["children"]))
+    return keys
+
+
+def health_summary(counts: dict, total: int, cited: bool = False) -> str:
+    """One sentence on a system's (or scheme's) health: '1 of 5 cited standards is outdated.'
+
+    Outdated = replaced or withdrawn; listings the catalogue does not hold are said separately.
+    """
+    outdated = counts.get("replaced", 0) + counts.get("withdrawn", 0)
+    missing = counts.get("missing", 0)
+    # The verb agrees with the outdated count ("1 of 5 cited standards is outdated").
+    if cited:
+        text = ngettext("%(num)s of %(total)s cited standards is outdated.",
+                        "%(num)s of %(total)s cited standards are outdated.", outdated, total=total)
+    else:
+        text = ngettext("%(num)s of %(total)s listed standards is outdated.",
+                        "%(num)s of %(total)s listed standards are outdated.", outdated, total=total)
+    if missing:
+        text += ("" if current_language() == "zh" else " ") + ngettext("%(num)s is not in the catalogue.", "%(num)s are not in the catalogue.", missing)
+    return text
 
 
 def check_id(raw: str) -> str:
@@ -141,8 +153,9 @@ def load_system(system_id: str) -> dict:
     tree = system_tree(get_catalogue().store, check_id(system_id))
     if tree is None:
         raise PageNotFound(_("There is no standard system '%(id)s' in the catalogue.", id=system_id))
+    titles = {key: brief["titles"] for key, brief in brief_records(get_catalogue().store, member_keys_of(tree["nodes"])).items()}
     for node in tree["nodes"]:
-        decorate_node(node)
+        decorate_node(node, titles)
     return tree
 
 
@@ -151,9 +164,17 @@ def load_scheme(scheme_id: str) -> dict:
     detail = scheme_detail(get_catalogue().store, check_id(scheme_id))
     if detail is None:
         raise PageNotFound(_("There is no benchmarking scheme '%(id)s' in the catalogue.", id=scheme_id))
+    keys = [k for item in detail["standards"] for k in (item.get("key"), item.get("in_force")) if k]
+    titles = {key: brief["titles"] for key, brief in brief_records(get_catalogue().store, keys).items()}
     for item in detail["standards"]:
         item["url"] = member_url(item)
         item["in_force_url"] = in_force_url(item)
+        item["titles"] = titles.get(item.get("key") or "") or titles.get(item.get("in_force") or "") or {}
+    counts = dict.fromkeys(MEMBER_STATES, 0)
+    for item in detail["standards"]:
+        counts[item["state"]] = counts.get(item["state"], 0) + 1
+    detail["counts"] = counts
+    detail["total"] = len(detail["standards"])
     detail["table"] = build_indicator_table(detail)
     return detail
 
@@ -202,12 +223,8 @@ def build_indicator_table(detail: dict) -> dict:
 # ------------------------------------------------------------------ systems
 def show_systems():
     """``/systems/``: every industry standard system with its health counts."""
-    store = get_catalogue().store
-    systems = []
-    for item in list_systems(store):
-        tree = system_tree(store, item["id"])
-        systems.append({**item, "counts": tree["counts"], "total": tree["total"],
-                        "url": url_for("systems.show_system", system_id=item["id"])})
+    systems = [{**item, "url": url_for("systems.show_system", system_id=item["id"])}
+               for item in system_summaries(get_catalogue().store)]
     return respond("systems.html", {"systems": systems})
 
 
@@ -372,6 +389,7 @@ def system_health(counts: dict) -> dict:
     return health_bar(counts)
 
 
-bp.add_app_template_filter(state_label, "state_label")
+bp.app_template_global("health_summary")(health_summary)
+bp.add_app_template_global(MEMBER_STATES, "member_states")
 add_twin_rules(bp, "/systems/", show_systems)
 add_twin_rules(bp, "/schemes/", show_schemes)
