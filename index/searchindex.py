@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 
 from catalogue.records import Standard
 
-from .analyzers import configure_jieba, load_jieba
+from .analyzers import configure_jieba
 from .table import DocTable, touch_all
 from .glossary import Glossary
 from .search import SearchResult, check_arguments, run_search
@@ -209,9 +209,9 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Do the once-per-process work now (a server calls this at start, not the first user):
-        load jieba's dictionary, open the document table and read its mapped arrays and the
-        postings arrays once so that their pages are in memory."""
-        load_jieba()
+        open the document table and read its mapped arrays and the postings arrays once so that
+        their pages are in memory. (Searching needs no jieba: queries are cut by the index's own
+        vocabulary, index.query.segment_by_index.)"""
         with self._lock:
             _, table = self._reading()
             touch_all(table)
