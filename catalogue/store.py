@@ -32,6 +32,7 @@ from .records import (
 from .lifecycle import edition_order, inferred_successions, needs_settling, pick_in_force, published_editions
 from .store_accounts import AccountRows
 from .store_queries import StoreQueries
+from .store_systems import SystemRows
 from .store_register import StoreRegister
 from .store_register_queries import RegisterQueries
 
@@ -83,7 +84,7 @@ class MergeOutcome:
     fields: tuple[str, ...] = ()
 
 
-class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
+class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRows):
     """The SQLite catalogue under a home folder."""
 
     def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
