@@ -13,17 +13,11 @@ from typing import BinaryIO, Iterator
 
 from catalogue.records import ClassNode, Committee, Holding, Problem, Reading, Relation, Standard
 
-FORMAT = "catalogue-jsonl"
-DESCRIPTION = "the catalogue's own JSON lines (export --format jsonl, the demo catalogue)"
-#: Streams line by line, each line at most MAX_LINE_BYTES: an export of any size reads back.
-SELF_LIMITED = True
 MAX_LINE_BYTES = 4 * 1024 * 1024
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """JSON lines whose first object carries our record or node keys."""
-    if not name.endswith((".jsonl", ".json")):
-        return False
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     return first.startswith(b"{") and (b'"kind": "class"' in first or b'"kind": "committee"' in first
                                        or first.startswith(b'{"designation"')

@@ -21,8 +21,6 @@ from typing import BinaryIO, Iterator
 
 from catalogue.records import ClassNode, Problem, Reading
 
-FORMAT = "ccs-tree"
-DESCRIPTION = "CCS (中国标准文献分类) tree: cat-level1/2/3.csv from metanorma/cnccs"
 
 HEADERS = {
     ("代码 / Code", "名称 / Name"): 1,
@@ -56,7 +54,7 @@ def detect_level(first_line: str) -> int | None:
     return None
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True if the first row is one of the three cnccs header rows."""
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     try:

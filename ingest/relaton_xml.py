@@ -21,8 +21,6 @@ from lxml import etree
 
 from catalogue.records import Problem, Reading, Standard
 
-FORMAT = "relaton-xml"
-DESCRIPTION = "Relaton XML (<bibdata>/<bibitem>: GB, JB/T, T/ and any publisher's records)"
 
 #: status/stage words -> our status. Numeric ISO stages are handled in map_stage.
 STAGE_WORDS = {
@@ -75,7 +73,7 @@ MANDATE_PREFIX = {"mandatory": "GB", "recommended": "GB/T", "guide": "GB/Z", "gu
 RECORD_TAGS = ("bibdata", "bibitem")
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True if the first element of the file is <bibdata>, <bibitem> or a <relaton-collection>."""
     text = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", errors="ignore")
     text = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "", text, flags=re.S).lstrip()

@@ -20,8 +20,9 @@ from conftest import FIXTURES, ROOT
 
 SMALL = FIXTURES / "catalogue" / "small.jsonl"
 BAD = FIXTURES / "bad"
-FORMATS = ("catalogue-jsonl, ccs-tree, cen-html, iec-api, iso-committees, iso-deliverables, iso-html, iso-ics, "
-           "openstd-html, relaton-xml, relaton-yaml, samr-html, scheme-doc, sheet, sts-xml, system-sheet, system-yaml")
+FORMATS = ("catalogue-jsonl, ccs-tree, cen-html, gb-sector-prefixes, hbba, iec-api, iso-committees, iso-deliverables, "
+           "iso-html, iso-ics, openstd-html, relaton-xml, relaton-yaml, samr-html, scheme-doc, sheet, sts-xml, system-sheet, "
+           "system-yaml")
 
 
 @pytest.fixture
@@ -157,7 +158,7 @@ def test_every_other_real_file_ingests_with_only_explained_rejects(tmp_path):
     shared_file("gb")
     files = sorted(p for p in SHARED_DATA.rglob("*") if p.is_file()
                    and not p.name.endswith(".tar.xz") and p.name not in ("README.md", "LICENSE.txt"))
-    assert len(files) == 96
+    assert len(files) == 99  # with gb/hbba (list JSON, detail page) and gb/prefixes
     code, report, _ = ingest_json(tmp_path / "h", *files)
     assert code == 1
     # Every problem names a file by the path it was given on the command line.
