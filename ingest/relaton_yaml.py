@@ -397,7 +397,7 @@ def build_standard(data: dict) -> Standard:
 def build(data: dict) -> Built:
     """One Relaton mapping, either schema, as a Built: the Standard, its warnings, or a skip."""
     ext = data.get("ext") if isinstance(data.get("ext"), dict) else {}
-    doctype = fold_word(content(ext.get("doctype", data.get("doctype"))))
+    doctype = fold_word(_doctype(ext.get("doctype", data.get("doctype"))))
     skip = why_not_a_standard(str(data.get("type") or ""), doctype, _authors_are_people(data))
     if skip:
         return Built(skip=skip)
@@ -432,6 +432,15 @@ def build(data: dict) -> Built:
         rec.scope = {(langs[0] if langs else "en"): clean(ext["scope"])}
     info.record = rec
     return info
+
+
+def _doctype(value: Any) -> str:
+    """The doctype word: older schema {type: standard}, newer {content: recommendation}, or a string."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("type") or value.get("content") or value.get("abbreviation") or ""
+    return str(value or "")
 
 
 def _read_status(data: dict, ext: dict, successor: bool, info: Built) -> str:
