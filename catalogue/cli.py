@@ -209,21 +209,23 @@ def _print_record(data: dict) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print {records, by_publisher, by_status} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {records, by_publisher, by_status, by_level} as JSON.")
 @click.pass_context
 @handle_errors
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts of records by publisher and by status."""
+    """Counts of records by publisher, by status and by level (international, foreign, national, industry ...)."""
     with _store(ctx) as store:
         data = store.stats()
     if as_json:
         _emit_json(data)
         return
     click.echo(_t("records: {n}", n=data["records"]))
-    for title, table in ((_t("by publisher"), data["by_publisher"]), (_t("by status"), data["by_status"])):
+    for title, table in ((_t("by publisher"), data["by_publisher"]), (_t("by status"), data["by_status"]),
+                         (_t("by level"), data["by_level"])):
         click.echo(f"{title}:")
         for name, n in table.items():
-            click.echo(f"  {name:<12} {n}")
+            label = _t(name) if table is not data["by_publisher"] else name
+            click.echo(f"  {label:<12} {n}")
 
 
 @main.command()

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 POINTER = "CURRENT"
 #: The layout of the stored row (schema.make_document); a generation written with another
 #: layout is rebuilt rather than misread.
-ROW_FORMAT = "2"
+ROW_FORMAT = "3"  # 3: the facets tuple gained level and industry
 FORMAT_FILE = "row-format"
 #: Records per writer memory flush when building (Whoosh's ``limitmb``).
 BUILD_LIMIT_MB = 256

@@ -328,8 +328,9 @@ def read_relation(kind: str, designation: str, target: str, description: str = "
     """(catalogue relation type or None, warning or None) for one Relaton relation of ``designation``.
 
     ``updates`` X: with a description (IEEE: revises / amends / corrects), it says which way it
-    points; without one (ISO, CIE): a supplement of this record amends it, a later edition replaces
-    it, an earlier one is replaced by it, and anything undated or a draft is a revision in progress.
+    points; without one (ISO, CIE): a supplement of this record amends it, an edition dated the same
+    year or later replaces it, an earlier one is replaced by it, and anything undated or a draft is a
+    revision in progress.
     """
     if kind not in RELATIONS:
         return None, f"relation type '{kind}' is not one we know; the relation to {target} was left out."
@@ -343,11 +344,11 @@ def read_relation(kind: str, designation: str, target: str, description: str = "
         mine, theirs = _year_of(designation), _year_of(target)
         if not theirs or _DRAFT_MARK.search(target):
             return None, None
+        # ISO's archive lists the successor on the older record, often of the same year (IEC 796-1:1990
+        # -> IEC 60796-1:1990, Cor 1 -> Cor 2): only a target dated before this record is its predecessor.
         if mine and theirs < mine:
             return "replaces", None
-        if not mine or theirs > mine:
-            return "replaced_by", None
-        return None, None
+        return "replaced_by", None
     if kind == "updatedBy":
         if designation.startswith(target + "/"):
             return ("corrects" if _COR.search(designation[len(target) + 1:]) else "amends"), None

@@ -275,7 +275,7 @@ def test_index_from_another_row_format_needs_rebuild(tmp_path):
     (current_generation(tmp_path / "index") / "row-format").write_text("1", encoding="ascii")
     old = SearchIndex(tmp_path / "index")
     assert not old.healthy()
-    assert "row format 1, this version reads 2" in old.problem
+    assert "row format 1, this version reads 3" in old.problem
     with pytest.raises(RecoveryNeeded):
         old.update([BREAKER])
     assert old.rebuild([valve("2015", "current")]) == 1 and old.healthy()

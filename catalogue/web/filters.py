@@ -35,6 +35,30 @@ def status_label(status: str | None) -> str:
     return str(label) if label is not None else _("Status unknown")
 
 
+LEVEL_LABELS = {
+    "international": _l("International"),
+    "foreign": _l("Foreign"),
+    "national": _l("National"),
+    "industry": _l("Industry"),
+    "local": _l("Local"),
+    "group": _l("Group"),
+    "enterprise": _l("Enterprise"),
+}
+
+
+def level_label(level: str | None) -> str:
+    """A level in words, in the interface language: 'industry' -> 'Industry' / '行业' (catalogue.levels)."""
+    label = LEVEL_LABELS.get(level or "")
+    return str(label) if label is not None else (level or "")
+
+
+def industry_name(code: str | None) -> str:
+    """An industry prefix's industry in the interface language: 'JB' -> 'Mechanical Engineering' / '机械'."""
+    from catalogue.levels import industry_label
+
+    return industry_label(code or "", current_language()) if code else ""
+
+
 def status_class(status: str | None) -> str:
     """The CSS class of a status badge ('status-current'); the words carry the meaning, colour helps."""
     return f"status-{status}" if status in ("current", "upcoming", "withdrawn", "replaced", "draft") else "status-unknown"
@@ -206,6 +230,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         status_label=status_label,
         status_class=status_class,
+        level_label=level_label,
+        industry_name=industry_name,
         relation_label=relation_label,
         degree_label=degree_label,
         locale_date=locale_date,

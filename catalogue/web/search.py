@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, g
 
 from . import get_catalogue
-from .filters import best_title, language_name, locale_number, status_label
+from .filters import best_title, industry_name, language_name, level_label, locale_number, status_label
 from .i18n import current_language
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
@@ -21,7 +21,8 @@ from .templating import url_for_page
 bp = Blueprint("search", __name__)
 
 #: The order facets appear in the sidebar; the index may offer fewer.
-FACET_ORDER = ("status", "publisher", "ics", "ccs", "decade", "year", "committee", "language", "system")
+FACET_ORDER = ("status", "publisher", "level", "industry", "ics", "ccs", "decade", "year", "committee", "language",
+               "system")
 #: Values shown per facet in the sidebar (the JSON twin has them all).
 FACET_VALUES_SHOWN = 12
 
@@ -183,6 +184,8 @@ FACET_TITLES = {
     "committee": _l("Committee"),
     "language": _l("Language"),
     "system": _l("Industry system"),
+    "level": _l("Level"),
+    "industry": _l("Industry"),
 }
 
 
@@ -210,4 +213,8 @@ def facet_value_label(name: str, value: str) -> str:
         return f"{value} {title}".strip()
     if name == "decade":
         return _("the %(decade)s", decade=value)
+    if name == "level":
+        return level_label(value)
+    if name == "industry":
+        return industry_name(value)
     return value
