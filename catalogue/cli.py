@@ -319,7 +319,8 @@ def reindex(ctx):
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100), help="Hits to show (at most 100).")
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Narrow by publisher, status, ics, ccs, year, decade, committee, language or system; repeatable.")
+              help="Narrow by publisher, status, level, industry, ics, ccs, year, decade, committee, language or "
+                   "system; repeatable.")
 @click.option("--sort", default="relevance", type=click.Choice(["relevance", "designation", "date"]), show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (DESIGN.md contract).")
 @click.pass_context

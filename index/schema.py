@@ -95,8 +95,8 @@ def facet_values(record: Standard, systems: list[str]) -> dict[str, list[str]]:
     Stored in the row as a tuple of tuples in FACETS order (see :func:`make_document`).
     """
     year = year_of(record)
-    level = level_of_publisher(record.publisher) if record.publisher else level_of(record.designation)
-    industry = industry_of_publisher(record.publisher) if level == "industry" else ""
+    standard_level = level_of_publisher(record.publisher) if record.publisher else level_of(record.designation)
+    industry = industry_of_publisher(record.publisher) if standard_level == "industry" else ""
     ics: list[str] = []
     for code in record.ics:
         for level in ics_levels(code):
@@ -112,7 +112,7 @@ def facet_values(record: Standard, systems: list[str]) -> dict[str, list[str]]:
         "committee": [record.committee] if record.committee else [],
         "language": list(dict.fromkeys(record.languages)),
         "system": list(dict.fromkeys(systems)),
-        "level": [level] if level else [],
+        "level": [standard_level] if standard_level else [],
         "industry": [industry] if industry else [],
     }
 

@@ -101,7 +101,9 @@ def test_missing_catalogue_exit_2(runner, tmp_path):
 def test_stats_json(runner, home):
     data = json.loads(runner.invoke(main, ["--home", str(home), "stats", "--json"]).stdout)
     assert data == {"records": 8, "by_publisher": {"ISO": 4, "GB": 2, "IEC": 2},
-                    "by_status": {"withdrawn": 4, "current": 3, "replaced": 1}}
+                    "by_status": {"withdrawn": 4, "current": 3, "replaced": 1},
+                    "by_level": {"international": 6, "foreign": 0, "national": 2, "industry": 0, "local": 0,
+                                 "group": 0, "enterprise": 0}}
 
 
 def test_export_jsonl_round_trips_and_csv(runner, home, tmp_path):

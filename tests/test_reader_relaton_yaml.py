@@ -304,7 +304,9 @@ def test_real_iso_archive_streamed():
     archive = shared_file("iso", "relaton", "iso-relaton-yaml.tar.xz")
     records, problems, status = tally(read(archive))
     assert (len(records), problems) == (61637, [])
-    assert status == {"current": 25847, "replaced": 22736, "draft": 9016, "withdrawn": 4019, "": 19}
+    # ISO 4146:1980 and ISO 8620:1986 "update" older records (1978, 1977): they replace them, so
+    # they are no longer taken for replaced themselves (relaton_model.read_relation).
+    assert status == {"current": 25847, "replaced": 22734, "draft": 9016, "withdrawn": 4021, "": 19}
     r2015 = records["ISO 5208:2015"]
     assert (r2015.source, r2015.line) == ("data/iso-5208-2015.yaml", 1)
     rec: Standard = r2015.item
