@@ -298,8 +298,8 @@ def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
         for reason, n in report.skip_reasons():
             click.echo(_t("skipped {n}: {reason}", n=n, reason=translate(reason, _lang())), err=True)
         click.echo(_summary(report) + _t(" in {seconds}s", seconds=f"{report.seconds:.1f}"), err=True)
-    if report.unreadable and report.unreadable == len(paths):
-        sys.exit(2)  # nothing could be done
+    if report.unreadable and not report.files:
+        sys.exit(2)  # nothing could be done: no input had a reader
     sys.exit(1 if report.rejected else 0)
 
 

@@ -94,7 +94,11 @@ def detect_bytes(head: bytes, path: Path | None = None) -> ReaderSpec | None:
     if head.startswith(b"PK\x03\x04") and path is not None:
         return detect_zip(path)
     if path is not None and _is_tar(head):
-        return detect_tar(path)
+        spec = detect_tar(path)
+        if spec is None and _tar_has_members(path):
+            raise UsageError(f"{path}: the archive holds files that no reader reads packed (only Relaton YAML "
+                             "archives are read as they are); unpack it and ingest its files.")
+        return spec
     for spec in READERS:
         if spec.sniff(head):
             return spec
@@ -144,6 +148,15 @@ def detect_tar(path: Path) -> ReaderSpec | None:
     if not samples:
         return None
     return _container_reader(samples)
+
+
+def _tar_has_members(path: Path) -> bool:
+    """Whether a tar archive opens and holds at least one file (a damaged one is the reader's to report)."""
+    try:
+        with tarfile.open(path, mode="r|*") as tar:
+            return any(member.isfile() for member in tar)
+    except (tarfile.TarError, OSError, EOFError):
+        return False
 
 
 def _container_reader(samples: list[bytes]) -> ReaderSpec | None:
