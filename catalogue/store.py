@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import CatalogueMissing, StoreError
+from .levels import LEVELS, level_of_publisher
 from .records import (
     DICT_FIELDS,
     INVERSE_RELATIONS,
@@ -655,7 +656,7 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
             "SELECT publisher, COUNT(*) FROM standards GROUP BY publisher ORDER BY COUNT(*) DESC, publisher")}
         by_status = {r[0] or "unknown": r[1] for r in self.db.execute(
             "SELECT status, COUNT(*) FROM standards GROUP BY status ORDER BY COUNT(*) DESC, status")}
-        return {"records": self.count(), "by_publisher": by_pub, "by_status": by_status}
+        return {"records": self.count(), "by_publisher": by_pub, "by_status": by_status, "by_level": count_by_level(by_pub)}
 
     def class_nodes(self, scheme: str, parent: str | None = None) -> list[ClassNode]:
         sql = "SELECT * FROM classifications WHERE scheme = ?"
@@ -694,6 +695,16 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def count_by_level(by_publisher: dict[str, int]) -> dict[str, int]:
+    """{'ISO': 3, 'JB': 2, 'GB': 1} -> {'international': 3, 'foreign': 0, 'national': 1, 'industry': 2, ...}:
+    every level of catalogue.levels, then 'unknown' for records without a publisher, if any."""
+    counts = dict.fromkeys(LEVELS, 0)
+    for publisher, n in by_publisher.items():
+        level = level_of_publisher("" if publisher == "?" else publisher) or "unknown"
+        counts[level] = counts.get(level, 0) + n
+    return counts
 
 
 def _dedupe(items: Iterable) -> list:

@@ -10,6 +10,7 @@ from typing import Any
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
+from catalogue.levels import industry_of_publisher, level_of, level_of_publisher
 from catalogue.records import Standard
 
 from .analyzers import (
@@ -23,7 +24,7 @@ from .analyzers import (
 )
 
 #: Facet names, in the order the search result lists them.
-FACETS = ("publisher", "status", "ics", "ccs", "year", "decade", "committee", "language", "system")
+FACETS = ("publisher", "status", "ics", "ccs", "year", "decade", "committee", "language", "system", "level", "industry")
 
 #: Status order when editions of one work are listed: the edition in force first.
 STATUS_RANK = {"current": 0, "upcoming": 1, "draft": 2, "replaced": 3, "withdrawn": 4, "": 5}
@@ -94,6 +95,8 @@ def facet_values(record: Standard, systems: list[str]) -> dict[str, list[str]]:
     Stored in the row as a tuple of tuples in FACETS order (see :func:`make_document`).
     """
     year = year_of(record)
+    standard_level = level_of_publisher(record.publisher) if record.publisher else level_of(record.designation)
+    industry = industry_of_publisher(record.publisher) if standard_level == "industry" else ""
     ics: list[str] = []
     for code in record.ics:
         for level in ics_levels(code):
@@ -109,6 +112,8 @@ def facet_values(record: Standard, systems: list[str]) -> dict[str, list[str]]:
         "committee": [record.committee] if record.committee else [],
         "language": list(dict.fromkeys(record.languages)),
         "system": list(dict.fromkeys(systems)),
+        "level": [standard_level] if standard_level else [],
+        "industry": [industry] if industry else [],
     }
 
 

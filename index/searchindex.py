@@ -13,7 +13,6 @@ import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
-from whoosh import index as whoosh_index
 
 from catalogue.records import Standard
 
@@ -21,6 +20,7 @@ from .analyzers import configure_jieba
 from .table import DocTable, touch_all
 from .glossary import Glossary
 from .search import SearchResult, check_arguments, run_search
+from .storage import open_index
 from .writer import (
     RecoveryNeeded,
     build_generation,
@@ -107,7 +107,7 @@ class SearchIndex:
                     self.close()
                     self._segments = {}
                     check_format(gen)
-                    self._ix = whoosh_index.open_dir(str(gen))
+                    self._ix = open_index(gen)
                     self._gen = gen
                 if self._searcher is None or not self._searcher.up_to_date():
                     self._close_searcher()

@@ -20,6 +20,7 @@ from whoosh.index import LockError
 
 from catalogue.records import Standard
 
+from .storage import open_index
 from .schema import build_schema, make_document
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ POINTER = "CURRENT"
 APPLIED = "applied"
 #: The layout of the stored row (schema.make_document); a generation written with another
 #: layout is rebuilt rather than misread.
-ROW_FORMAT = "3"
+ROW_FORMAT = "4"  # 3: the facets tuple gained level and industry; 4: side files and tables, no compound segments
 FORMAT_FILE = "row-format"
 #: Records per writer memory flush when building (Whoosh's ``limitmb``).
 BUILD_LIMIT_MB = 256
@@ -205,7 +206,7 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
     """
     check_format(folder)
     try:
-        ix = whoosh_index.open_dir(str(folder))
+        ix = open_index(folder)
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder
         raise RecoveryNeeded(f"The search index at {folder} cannot be opened ({exc}); rebuild it with `catalogue reindex`.") from exc
     docs = dedupe(records, extras)
@@ -241,7 +242,7 @@ def derive_tables(folder: Path) -> None:
     from .table import DocTable
 
     try:
-        ix = whoosh_index.open_dir(str(folder))
+        ix = open_index(folder)
         try:
             with ix.searcher() as searcher:
                 DocTable(searcher, {}, folder)

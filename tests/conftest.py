@@ -29,13 +29,20 @@ def readings_to_json(readings) -> list[dict]:
     for r in readings:
         if r.problem is not None:
             out.append({"problem": dataclasses.asdict(r.problem)})
+        elif r.skipped is not None:
+            out.append({"skipped": dataclasses.asdict(r.skipped)})
         else:
-            out.append({
+            entry = {
                 "line": r.line,
                 "source": r.source,
                 "kind": type(r.item).__name__,
                 "item": dataclasses.asdict(r.item),
-            })
+            }
+            if entry["item"].get("source") == "":
+                del entry["item"]["source"]  # a Standard's own provenance source, set by few readers
+            if r.warnings:
+                entry["warnings"] = [dataclasses.asdict(w) for w in r.warnings]
+            out.append(entry)
     return out
 
 
@@ -52,3 +59,4 @@ def check_expected(readings, fixture: Path) -> None:
             pytest.fail(f"wrote {expected_path.name}: read it, then run again")
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert got == expected
+

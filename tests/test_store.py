@@ -155,7 +155,9 @@ def test_stats_counts(store):
         store.merge(iso5208("2008", status="withdrawn"), "t")
         store.merge(full_record(), "t")
     assert store.stats() == {"records": 3, "by_publisher": {"ISO": 2, "GB": 1},
-                             "by_status": {"current": 2, "withdrawn": 1}}
+                             "by_status": {"current": 2, "withdrawn": 1},
+                             "by_level": {"international": 2, "foreign": 0, "national": 1, "industry": 0, "local": 0,
+                                          "group": 0, "enterprise": 0}}
 
 
 def test_changes_are_logged_for_watching(store):

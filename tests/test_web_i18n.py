@@ -97,7 +97,7 @@ def test_search_page_in_chinese(client):
     title = page.select_one("li.hit .hit-title")
     assert title.get_text() == "低压开关设备和控制设备 第2部分：断路器"
     assert [m.get_text() for m in title.select("mark")] == ["断路器"]
-    assert [text_of(h) for h in page.select("#filters .facet h3")][:2] == ["状态", "发布机构"]
+    assert [text_of(h) for h in page.select("#filters .facet h3")][:3] == ["状态", "标准层级", "发布机构"]
     assert text_of(page.select_one("#filters summary")) == "筛选 （已选 1 项）"
 
 

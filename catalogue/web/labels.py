@@ -220,12 +220,11 @@ def level_label(level: str | None) -> str:
 
 
 def industry_label(code: str | None) -> str:
-    """An industry (the sector of an industry standard: JB 机械, QB 轻工 ...) in words.
+    """An industry (the sector of an industry standard) in words: 'JB' -> 'Mechanical Engineering' /
+    '机械' (catalogue/levels.py and its sector table catalogue/data/sector-prefixes.tsv)."""
+    from catalogue.levels import industry_label as name_of
 
-    The names come with issue 13's sector table (the readers' ``catalogue/levels.py``): plug
-    its label function in here when it is merged. Until then the code is shown as it is.
-    """
-    return code or ""
+    return name_of(code, current_language()) if code else ""
 
 
 # ------------------------------------------------------------------ publishers
