@@ -30,7 +30,7 @@ POINTER = "CURRENT"
 APPLIED = "applied"
 #: The layout of the stored row (schema.make_document); a generation written with another
 #: layout is rebuilt rather than misread.
-ROW_FORMAT = "3"
+ROW_FORMAT = "4"
 FORMAT_FILE = "row-format"
 #: Records per writer memory flush when building (Whoosh's ``limitmb``).
 BUILD_LIMIT_MB = 256
