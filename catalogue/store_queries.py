@@ -136,12 +136,16 @@ class StoreQueries:
         return row[0] if row else None
 
     def list_part_works(self, work: str, limit: int = 50) -> list[str]:
-        """Works numbered as parts of ``work``, sorted: 'iso-4126' -> ['iso-4126-1', 'iso-4126-10', 'iso-4126-2', ...]
-        (a digit must follow the dash, so 'iso-4126-draft' is not a part)."""
-        pattern = work.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "-%"
-        rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work LIKE ? ESCAPE '\\' LIMIT ?",
-                               (pattern, limit))
-        return sorted(w for (w,) in rows if w[len(work) + 1:len(work) + 2].isdigit())
+        """Works numbered as parts of ``work``, sorted: 'iso-4126' -> ['iso-4126-1', 'iso-4126-10', 'iso-4126-2', ...];
+        Chinese parts follow a dot: 'gb-t-14048' -> ['gb-t-14048.1', 'gb-t-14048.2', ...] (a digit must follow
+        the dash or dot, so 'iso-4126-draft' is not a part)."""
+        found: set[str] = set()
+        for sep in ("-", "."):
+            low = work + sep
+            rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work > ? AND work < ? LIMIT ?",
+                                   (low, low + "\uffff", limit))
+            found.update(w for (w,) in rows if w[len(low):len(low) + 1].isdigit())
+        return sorted(found)[:limit]
 
     def list_system_ids_of(self, key: str) -> list[str]:
         """The industry systems that list this edition as a member: 'iso-5208-2015' -> ['valves']

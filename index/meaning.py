@@ -84,7 +84,7 @@ class Meaning:
 def part_order(series: str, work: str) -> tuple:
     """Sort key of a part within its series: 'iec-60947-10' after 'iec-60947-2', '-5-1' after '-5'."""
     rest = work[len(series):]
-    return tuple(int(n) for n in re.findall(r"\d+", rest)) + (rest,)
+    return (tuple(int(n) for n in re.findall(r"\d+", rest)), rest)
 
 
 def is_part_of(series: str, work: str) -> bool:
