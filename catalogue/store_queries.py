@@ -7,9 +7,14 @@ scheme or table exists. Mixed into :class:`catalogue.store.Store`; all SQL stays
 """
 from __future__ import annotations
 
+import re
+
 import json
 import sqlite3
 from typing import Iterable
+
+#: What follows a series number in a part's work key: '-2', '-5-1', '.2' (GB).
+_PART_SUFFIX = re.compile(r"[-.]\d+(?:[-.]\d+)*")
 
 
 class StoreQueries:
@@ -138,13 +143,14 @@ class StoreQueries:
     def list_part_works(self, work: str, limit: int = 50) -> list[str]:
         """Works numbered as parts of ``work``, sorted: 'iso-4126' -> ['iso-4126-1', 'iso-4126-10', 'iso-4126-2', ...];
         Chinese parts follow a dot: 'gb-t-14048' -> ['gb-t-14048.1', 'gb-t-14048.2', ...] (a digit must follow
-        the dash or dot, so 'iso-4126-draft' is not a part)."""
+        the dash or dot, and nothing but numbers after it, so neither 'iso-4126-draft' nor a supplement's work is a part)."""
         found: set[str] = set()
         for sep in ("-", "."):
             low = work + sep
             rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work > ? AND work < ? LIMIT ?",
                                    (low, low + "\uffff", limit))
-            found.update(w for (w,) in rows if w[len(low):len(low) + 1].isdigit())
+            # a part's suffix is numbers only ('-5-1', '.2'): 'iec-60947-2-2016-amd-1' is a supplement's work
+            found.update(w for (w,) in rows if _PART_SUFFIX.fullmatch(w[len(work):]))
         return sorted(found)[:limit]
 
     def list_system_ids_of(self, key: str) -> list[str]:
