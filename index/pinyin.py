@@ -15,6 +15,7 @@ query that is spelled right.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from typing import Iterable
 
 #: Initials and finals that fuzzy pinyin input treats as one: the pairs of the common IMEs.
@@ -55,13 +56,18 @@ def fuzzy_syllable(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=65536)
+def _char_sound(char: str) -> str:
+    found = _read_syllables()(char)
+    return found[0] if len(found) == 1 else ""
+
+
 def sound_of(word: str) -> tuple[str, ...] | None:
     """A word's toneless pinyin, one syllable a character: '闸阀' -> ('zha', 'fa'); None when a
-    character has no reading."""
-    syllables = _read_syllables()(word)
-    if len(syllables) != len(word):
-        return None
-    return tuple(syllables)
+    character has no reading. Each character is read on its own (its common reading), once per
+    process: a typo is a character picked for its sound, whatever the word around it."""
+    syllables = tuple(_char_sound(c) for c in word)
+    return None if not all(syllables) else syllables
 
 
 class Homophones:

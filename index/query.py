@@ -201,7 +201,15 @@ def _terms_query(fieldname: str, terms: list[str], boost: float, reader=None) ->
     return Q.And([Q.Term(fieldname, t, boost=boost) for t in terms])
 
 
-def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float = 1.0) -> list[Q.Query]:
+#: The fields a glossary translation is matched in, by its language: an English term is not
+#: looked for in French titles ('spectacles' is also French for shows: ISO 3382-1, "Salles de
+#: spectacles"), nor a French one in English titles.
+TRANSLATION_FIELDS = {"en": ("title_en", "scope_en", "keywords"), "fr": ("title_fr", "scope_fr")}
+ALL_FIELDS = ("title_en", "scope_en", "keywords", "title_fr", "scope_fr", "title_plain")
+
+
+def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float = 1.0,
+                        fields: tuple[str, ...] = ALL_FIELDS) -> list[Q.Query]:
     """Every field in which a typed word can match, with field boosts."""
     alternatives: list[Q.Query] = []
     plain = _analysed(schema, "title_plain", word)
@@ -209,6 +217,8 @@ def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float
     fr = _analysed(schema, "title_fr", word)
     for fieldname, terms in (("title_en", en), ("scope_en", en), ("keywords", en),
                              ("title_fr", fr), ("scope_fr", fr), ("title_plain", plain)):
+        if fieldname not in fields:
+            continue
         q = _terms_query(fieldname, terms, BOOST[fieldname] * boost, reader)
         if q is not None:
             alternatives.append(q)
@@ -303,14 +313,14 @@ def _translations(entries, schema, reader, und: Understood, typed_key: tuple | N
                 if term not in seen:
                     seen.add(term)
                     alternatives.extend(_chinese_alternatives(normalise_text(term), schema, reader, und))
-        for terms in (entry.en, entry.fr):
+        for lang, terms in (("en", entry.en), ("fr", entry.fr)):
             for rank, term in enumerate(terms):
                 words = re.findall(r"[^\W_]+", term)
                 key = word_key(words)
                 if key == typed_key or key in seen:
                     continue
                 seen.add(key)
-                per_word = [_phrase_word(w, schema, reader, und) for w in words]
+                per_word = [_phrase_word(w, schema, reader, und, TRANSLATION_FIELDS[lang]) for w in words]
                 per_word = [q for q in per_word if q is not None]
                 if per_word:
                     q = per_word[0] if len(per_word) == 1 else Q.And(per_word)
@@ -332,10 +342,10 @@ def _scaled(q: Q.Query, factor: float) -> Q.Query:
     return q
 
 
-def _phrase_word(word: str, schema, reader, und: Understood) -> Q.Query | None:
+def _phrase_word(word: str, schema, reader, und: Understood, fields: tuple[str, ...] = ALL_FIELDS) -> Q.Query | None:
     if _is_stopword(word, schema):
         return None
-    alternatives = _latin_alternatives(word, schema, reader, und, boost=0.99)
+    alternatives = _latin_alternatives(word, schema, reader, und, boost=0.99, fields=fields)
     return UnionOr(alternatives) if alternatives else None
 
 

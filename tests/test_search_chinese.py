@@ -25,7 +25,7 @@ RECORDS = [
     std("ISO 5208:2015", "iso-5208-2015", "iso-5208", "ISO", {"en": "Industrial valves - Pressure testing of metallic valves"},
         scope={"en": "Tests of the pressure boundary of metallic valves and of their closure tightness."}),
     std("ISO 10497:2022", "iso-10497-2022", "iso-10497", "ISO", {"en": "Testing of valves - Fire type-testing requirements"},
-        scope={"en": "A fire type-test for soft- and metal-seated valves, measuring through-seat leakage."}),
+        scope={"en": "A fire type-test of valves, measuring the leakage through their seat."}),
     std("ISO 12870:2024", "iso-12870-2024", "iso-12870", "ISO",
         {"en": "Ophthalmic optics - Spectacle frames - Requirements and test methods"}),
     std("IEC 63145-1-1:2018", "iec-63145-1-1-2018", "iec-63145-1-1", "IEC",
