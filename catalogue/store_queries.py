@@ -145,7 +145,8 @@ class StoreQueries:
         Chinese parts follow a dot: 'gb-t-14048' -> ['gb-t-14048.1', 'gb-t-14048.2', ...] (a digit must follow
         the dash or dot, and nothing but numbers after it, so neither 'iso-4126-draft' nor a supplement's work is a part)."""
         found: set[str] = set()
-        for sep in ("-", "."):
+        # Chinese parts follow a dot (GB/T 14048.2); elsewhere a dot is no part (ISO/CD 9001.2 is a second draft)
+        for sep in ("-", ".") if re.match(r"^(?:gb|[a-z]{2}|db\d+|t|q)-", work) else ("-",):
             low = work + sep
             rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work > ? AND work < ? LIMIT ?",
                                    (low, low + "\uffff", limit))

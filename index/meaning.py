@@ -87,10 +87,20 @@ def part_order(series: str, work: str) -> tuple:
     return (tuple(int(n) for n in re.findall(r"\d+", rest)), rest)
 
 
+#: Publishers whose parts follow a dot ('GB/T 14048.2'): the Chinese national, industry, local,
+#: group and enterprise codes. Elsewhere a dot is no part ('ISO/CD 9001.2' is a second draft).
+_DOT_PARTS = re.compile(r"^(?:gb|[a-z]{2}|db\d+|t|q)-")
+
+
 def is_part_of(series: str, work: str) -> bool:
     """Whether ``work`` is numbered as a part of ``series``: 'iec-60947-2' of 'iec-60947' (not
-    'iec-60947-draft'); 'gb-t-14048.2' of 'gb-t-14048'."""
-    return work.startswith(series) and bool(_PART_SUFFIX.match(work[len(series):]))
+    'iec-60947-draft'); 'gb-t-14048.2' of 'gb-t-14048' (a dot makes a part for Chinese codes only)."""
+    if not work.startswith(series):
+        return False
+    rest = work[len(series):]
+    if rest.startswith(".") and not _DOT_PARTS.match(series):
+        return False
+    return bool(_PART_SUFFIX.match(rest))
 
 
 def decide(asked: Asked, facts, parts: list[str] | None = None) -> Meaning:

@@ -154,7 +154,9 @@ def _without_stage(work: str) -> str:
         stage = parts[head]
         if stage in _STAGES:
             replaced = [_STAGES[stage]] if _STAGES[stage] else []
-            return "-".join(parts[:head] + replaced + parts[head + 1:])
+            # 'iso-cd-9001.2': the second committee draft of ISO 9001, not a part
+            rest = [re.sub(r"\.\d+$", "", p) for p in parts[head + 1:]]
+            return "-".join(parts[:head] + replaced + rest)
     return work
 
 
