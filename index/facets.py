@@ -184,12 +184,28 @@ def count_values(column: FacetColumn, docs: np.ndarray, standards: Standards | N
     if standards is None:
         return column.count(docs)
     counts = column.count(standards.alone) if len(standards.alone) else np.zeros(len(column.values), dtype=np.int64)
-    if len(standards.shared):
-        where, values = column.pairs(standards.shared)
-        nvalues = len(column.values) + 1
-        distinct = np.unique(standards.groups[where] * nvalues + values)
-        counts = counts + np.bincount(distinct % nvalues, minlength=len(column.values))[:len(column.values)]
-    return counts
+    if not len(standards.shared):
+        return counts
+    nvalues = len(column.values) + 1
+    if column.single is not None:
+        codes = column.single[standards.shared]
+        distinct = np.unique(standards.groups * nvalues + (codes + 1))
+        values = distinct % nvalues - 1
+        return counts + np.bincount(values[values >= 0], minlength=len(column.values))[:len(column.values)]
+    # several values a document: editions of one standard mostly share their set of values
+    # (their combination), so distinct (standard, combination) pairs first, values after
+    ncombos = len(column.combo_len)
+    pairs = np.unique(standards.groups * ncombos + column.combo[standards.shared])
+    groups, combos = pairs // ncombos, pairs % ncombos
+    lengths = column.combo_len[combos]
+    total = int(lengths.sum())
+    if not total:
+        return counts
+    shift = np.repeat(column.combo_start[combos] - (np.cumsum(lengths) - lengths), lengths)
+    values = column.combo_vals[shift + np.arange(total)]
+    if len(groups) > 1 and bool((groups[1:] == groups[:-1]).any()):
+        values = np.unique(np.repeat(groups, lengths) * nvalues + values) % nvalues
+    return counts + np.bincount(values, minlength=len(column.values))[:len(column.values)]
 
 
 def count_facet(table: DocTable, name: str, docs: np.ndarray, active: list[str],

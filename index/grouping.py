@@ -17,7 +17,7 @@ from .schema import KINDS, ROW_DESIGNATION, ROW_KEY, ROW_STATUS, ROW_YEAR
 from .table import DocTable
 
 #: Folded documents listed per hit (the count says how many there are in all).
-MEMBERS_SHOWN = 60
+MEMBERS_SHOWN = 12
 #: Plural names of the kinds in a hit's counts (JSON keys).
 KIND_COUNTS = {"edition": "editions", "amendment": "amendments", "corrigendum": "corrigenda",
                "version": "versions", "series": "series", "other": "other"}
@@ -33,7 +33,7 @@ def count_standards(table: DocTable, docs: np.ndarray) -> int:
     """How many standards (distinct groups) the documents belong to."""
     if not len(docs):
         return 0
-    return int(len(np.unique(table.group[docs])))
+    return int(np.count_nonzero(np.bincount(table.group[docs], minlength=table.group_count)))
 
 
 def first_of_each(table: DocTable, docs: Iterable[int], limit: int, skip: set[int] | None = None) -> list[int]:
