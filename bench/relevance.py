@@ -9,8 +9,12 @@ bm25 ranking) over designation, titles in every language and the key, queried wi
 words as plain terms (FTS5's default AND of quoted tokens).
 
 Judgments (bench/queries.tsv): a work key counts when a hit is that work's edition in force;
-``=key`` counts only that exact edition. Queries whose answers are not in the catalogue are
-skipped and counted.
+``=key`` counts only that exact edition; ``@parts`` (kind ``series``) counts the edition in
+force of any part of the number queried; ``-`` (kind ``notheld``) means the designation is not
+in the catalogue: the answer is right when it says so (ours: ``not_held`` names it and no hit
+is shown; FTS5: no row), all three measures 1, else 0. Queries whose answers are not in the
+catalogue (or, for ``notheld``, whose designation the catalogue does hold) are skipped and
+counted.
 """
 from __future__ import annotations
 
@@ -40,8 +44,24 @@ def load_queries(path: Path) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def relevant_keys(store, judged: list[str]) -> set[str]:
+def relevant_keys(store, judged: list[str], query: str = "") -> set[str]:
+    from catalogue.designation import try_parse
+
     keys = set()
+    if judged == ["-"]:
+        d = try_parse(query)
+        if d is None:
+            return set()
+        held = store.exists(d.key) if (d.year or d.supplement) else (
+            store.work_exists(d.work) or bool(store.list_part_works(d.work)))
+        return set() if held else {"-"}
+    if judged == ["@parts"]:
+        d = try_parse(query)
+        for work in (store.list_part_works(d.work, limit=10000) if d else []):
+            k = store.edition_in_force_key(work)
+            if k:
+                keys.add(k)
+        return keys
     for item in judged:
         if item.startswith("="):
             if store.exists(item[1:]):
@@ -119,11 +139,19 @@ def main() -> int:
         fts_build = time.monotonic() - t
         ours, peer, skipped, misses = [], [], 0, []
         for kind, query, judged in queries:
-            relevant = relevant_keys(cat.store, judged)
+            relevant = relevant_keys(cat.store, judged, query)
             if not relevant:
                 skipped += 1
                 continue
-            hits = [h["key"] for h in cat.search(query, page_size=K).to_json()["hits"]]
+            data = cat.search(query, page_size=K).to_json()
+            hits = [h["key"] for h in data["hits"]]
+            if relevant == {"-"}:
+                said = any(item["text"] == query or item["designation"] == query for item in data["not_held"])
+                ours.append((kind, (1.0, 1.0, 1.0) if said and not hits else (0.0, 0.0, 0.0)))
+                peer.append((kind, (1.0, 1.0, 1.0) if not fts_search(fts, query) else (0.0, 0.0, 0.0)))
+                if ours[-1][1][0] == 0:
+                    misses.append((kind, query, hits[:3], ["(not held)"]))
+                continue
             ours.append((kind, score(hits, relevant)))
             peer.append((kind, score(fts_search(fts, query), relevant)))
             if ours[-1][1][0] == 0:

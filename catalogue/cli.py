@@ -334,10 +334,12 @@ def reindex(ctx):
               help="Narrow by publisher, status, level, industry, ics, ccs, year, decade, committee, language or "
                    "system; repeatable.")
 @click.option("--sort", default="relevance", type=click.Choice(["relevance", "designation", "date"]), show_default=True)
+@click.option("--group", default="work", type=click.Choice(["work", "none"]), show_default=True,
+              help="work: one hit per standard (other editions folded under it); none: every edition.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (DESIGN.md contract).")
 @click.pass_context
 @handle_errors
-def search(ctx, query, limit, filters, sort, as_json):
+def search(ctx, query, limit, filters, sort, group, as_json):
     """Search by designation (any spelling) or words in Chinese, English or French."""
     from .service import Catalogue
     from .errors import UsageError
@@ -349,18 +351,38 @@ def search(ctx, query, limit, filters, sort, as_json):
             raise UsageError(f"--filter '{item}' must be FIELD=VALUE, e.g. --filter status=current.")
         parsed.setdefault(field.strip(), []).append(value.strip())
     with Catalogue(ctx.obj["home"]) as cat:
-        result = cat.search(query, filters=parsed, sort=sort, page_size=limit)
+        result = cat.search(query, filters=parsed, sort=sort, page_size=limit, group=group)
     data = result.to_json()
     if as_json:
         _emit_json(data)
     else:
-        click.echo(_t("{n} results for '{query}'", n=data["total"], query=query), err=True)
+        for item in data["not_held"]:
+            click.echo(_t("{designation} is not in the catalogue.", designation=item["designation"]))
+            for related in (r for r in data["related"] if r["for"] == item["designation"]):
+                shown = related.get("designation") or related.get("id")
+                click.echo("  " + _t("related ({why}): {shown}", why=_t(RELATED_WHY[related["why"]]), shown=shown))
+            if item.get("lookup"):
+                click.echo("  " + _t("look it up: {url}", url=item["lookup"]["url"]))
+        for item in data["series"]:
+            click.echo(_t("{designation} is a series of {n} parts, listed in part order.",
+                          designation=item["designation"], n=item["parts"]))
+        counted = "standards" if group == "work" else "editions"
+        click.echo(_t("{n} results for '{query}'", n=data["total"], query=query)
+                   + (" " + _t("(one per standard)") if counted == "standards" else ""), err=True)
         if data.get("suggestion"):
             click.echo(_t("did you mean: {suggestion}", suggestion=data["suggestion"]), err=True)
         for hit in data["hits"]:
             title = hit["titles"].get("zh") or hit["titles"].get("en") or next(iter(hit["titles"].values()), "")
-            click.echo(f"{hit['designation']:<32} {_t(hit['status']):<10} {title}")
+            folded = hit.get("group", {}).get("count", 1) - 1
+            more = " " + _t("(+{n} folded)", n=folded) if folded > 0 else ""
+            click.echo(f"{hit['designation']:<32} {_t(hit['status']):<10} {title}{more}")
     sys.exit(0 if data["total"] else 1)
+
+
+#: How `catalogue search` names each kind of related item of a designation not held.
+RELATED_WHY = {"edition": "another edition", "adopted_by": "adopts it", "adopts": "adopted by it",
+               "replaced_by": "replaces it", "system": "industry system", "scheme": "benchmarking scheme",
+               "close": "close designation"}
 
 
 @main.command("check-refs")

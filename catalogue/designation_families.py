@@ -289,7 +289,7 @@ OIML = rf"""OIML{_S}(?P<oiml_t>[RDBGVES]){_S}(?P<oiml_no>\d+)(?P<oiml_parts>(?:-
   (?P<oiml_sfx>-(?:SUP|SPECIAL|ERRATUM|A|GUM{_S}\d+|ISO{_S}\d+))?
   (?:{_S}:{_S}(?P<oiml_y>{_Y4}))?
   (?:{_S}\+{_S}(?P<oiml_amd>AMENDMENT)(?:{_S}:{_S}(?P<oiml_amd_y>{_Y4}))?)?
-  (?:[ ](?P<oiml_add>ANNEX(?:ES)?(?:[ ][A-Z](?:-[A-Z])?)?|ERRATA|BROCHURE))?"""
+  (?:[ ]?(?<=[\d \w])(?P<oiml_add>ANNEX(?:ES)?(?:[ ]?[A-Z](?:-[A-Z])?)?|ERRATA|BROCHURE))?"""
 
 
 def build_oiml(m: re.Match, shown: str) -> Designation:
@@ -313,7 +313,7 @@ def build_oiml(m: re.Match, shown: str) -> Designation:
         supplement = "Amd" + (f":{amd_year}" if amd_year else "")
         shown_supp = "+Amendment" + (f":{amd_year}" if amd_year else "")
     if m.group("oiml_add"):
-        add = m.group("oiml_add").title()
+        add = re.sub(r"^(ANNEX(?:ES)?)[ ]?(?=[A-Z](?:-[A-Z])?$)", r"\1 ", m.group("oiml_add").upper()).title()
         supplement = (supplement + " " + add).strip()
         shown_supp += f" {add}"
     prefix = f"OIML {kind}"

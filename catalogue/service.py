@@ -263,6 +263,9 @@ class Catalogue:
     def search(self, query: str, **kwargs):
         """Search the index (see index.SearchIndex.search); unknown filter names are refused.
 
+        Whether a designation in the query is held is decided by the store (the catalogue of
+        record, as for ``/resolve`` and the reference checker: index/meaning.py); for one that
+        is not, the answer carries what the store knows about it (catalogue/notheld.py).
         A damaged index is rebuilt from the store once, and the search runs again.
         """
         from index import QueryError, RecoveryNeeded
@@ -270,10 +273,24 @@ class Catalogue:
         from .errors import UsageError
 
         idx = self.index
+        kwargs.setdefault("facts", self.store)
         try:
-            return idx.search(query, **kwargs)
+            result = idx.search(query, **kwargs)
         except QueryError as exc:
             raise UsageError(str(exc)) from exc
         except RecoveryNeeded:
             self.catch_up(wait=True)
-            return idx.search(query, **kwargs)
+            result = idx.search(query, **kwargs)
+        self.describe_not_held(result)
+        return result
+
+    def describe_not_held(self, result) -> None:
+        """Fill a search result's ``related`` and ``lookups`` for the designations not held."""
+        from .notheld import lookup_of, related_to
+
+        for meaning in result.meanings:
+            if meaning.kind != "not_held":
+                continue
+            asked = meaning.asked
+            result.lookups[asked.display] = lookup_of(asked.display, asked.publisher, asked.doc_type)
+            result.related.extend(related_to(self.store, asked.display, asked.key, asked.work, asked.publisher))

@@ -31,7 +31,9 @@ POINTER = "CURRENT"
 APPLIED = "applied"
 #: The layout of the stored row (schema.make_document); a generation written with another
 #: layout is rebuilt rather than misread.
-ROW_FORMAT = "4"  # 3: the facets tuple gained level and industry; 4: side files and tables, no compound segments
+#: 3: the facets tuple gained level and industry; 4: side files and tables, no compound segments,
+#: title_char field, rows carry their group and kind; 5: both lines of work together.
+ROW_FORMAT = "5"
 FORMAT_FILE = "row-format"
 #: Records per writer memory flush when building (Whoosh's ``limitmb``).
 BUILD_LIMIT_MB = 256

@@ -171,5 +171,5 @@ def test_pages_follow_new_records_without_a_restart(tmp_path):
     assert home_data["records"] == 32
     assert home_data["by_status"][1] == ["replaced", 13]
     assert client.get("/ics/23.080.json").get_json()["node"]["count"] == 2
-    assert client.get("/search.json?q=ISO+9906").get_json()["total"] == 2
+    assert client.get("/search.json?q=ISO+9906&group=none").get_json()["total"] == 2
     app.extensions["catalogue"].close()

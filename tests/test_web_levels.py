@@ -5,10 +5,14 @@ from test_web_support import app, client, soup_of, text_of, web_home  # noqa: F4
 
 
 def test_search_facets_count_levels_and_industries(client):
-    data = client.get("/search.json?q=&page_size=50").get_json()
+    # every edition (group=none); grouped, the same facets count standards, never more
+    data = client.get("/search.json?q=&page_size=50&group=none").get_json()
     levels = dict(data["facets"]["level"])
     assert levels["international"] >= 20 and levels["national"] >= 5 and levels["industry"] == 1
     assert dict(data["facets"]["industry"]) == {"JB": 1}
+    grouped = dict(client.get("/search.json?q=&page_size=50").get_json()["facets"]["level"])
+    assert set(grouped) == set(levels) and all(0 < grouped[k] <= levels[k] for k in levels)
+    assert grouped["international"] < levels["international"]
 
 
 def test_filter_by_level_and_industry(client):

@@ -32,7 +32,9 @@ FILTER_NAMES = ("publisher", "status", "ics", "ccs", "year", "decade", "committe
 
 
 #: The order links put query arguments in: the search text, the filters, then the rest.
-ARG_ORDER = ("q",) + FILTER_NAMES + ("sort", "page_size", "page")
+ARG_ORDER = ("q",) + FILTER_NAMES + ("sort", "group", "page_size", "page")
+#: How search hits are grouped: one per standard (``work``, the default) or every edition (``none``).
+GROUPS = ("work", "none")
 _ARG_RANK = {name: rank for rank, name in enumerate(ARG_ORDER)}
 
 
@@ -136,7 +138,7 @@ def check_filter_value(name: str, value: str) -> None:
 
 
 def _verb(name: str) -> str:
-    return {"sort": "sort by", "lang": "show the interface in"}.get(name, f"use {name}")
+    return {"sort": "sort by", "group": "group by", "lang": "show the interface in"}.get(name, f"use {name}")
 
 
 def _quote(value: str) -> str:
