@@ -30,11 +30,17 @@ run: $(STAMP)
 	$(BIN)/catalogue --home "$(HOME_DIR)" serve --host 127.0.0.1 --port 5000
 
 ## make test: install test needs (Chromium from Debian, axe-core from npm for browser tests) and run every tier
-test: $(TSTAMP) chromium $(AXE)
+test: $(TSTAMP) chromium $(AXE) lint
 	$(BIN)/python -m pytest
 
-test-unit: $(TSTAMP)
+test-unit: $(TSTAMP) lint
 	$(BIN)/python -m pytest -m "not realdata and not browser and not slow"
+
+## make lint: ruff (errors that are bugs) and the import-layer contracts (pyproject.toml)
+.PHONY: lint
+lint: $(TSTAMP)
+	$(BIN)/ruff check catalogue ingest index tests bench scripts
+	$(BIN)/lint-imports
 
 $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing (the browser tests need axe-core): apt-get install npm"; exit 2; }

@@ -24,7 +24,6 @@ from lxml import etree
 from werkzeug.test import EnvironBuilder
 
 from catalogue.web.security import CSP, HEADERS
-from conftest import ROOT
 from test_web_support import app, client, soup_of, text_of, web_home  # noqa: F401 - fixtures
 
 #: Every GET route, with a real value in each path variable, and the twins.
