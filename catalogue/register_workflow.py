@@ -114,16 +114,22 @@ def find_result(store: Store, user: User | None, rid: str) -> Held:
 
 
 def _require(held: Held, action: str, user: User) -> None:
+    """Refuse ``action`` unless allowed: 403 when the account may never do it (an enterprise user
+    withdrawing), 409 when the result's state is what stands in the way now."""
     if action in held.allowed:
         return
-    if user.is_librarian or held.state != "draft":
-        raise WorkflowRefused({
-            "edit": "This result is no longer a draft: only a librarian may correct it.",
-            "publish": "This result is already published.",
-            "withdraw": "Only a published result can be withdrawn.",
-            "discard": "Only a draft can be discarded; a librarian may withdraw a published result.",
-        }.get(action, "Your account may not do this."), status=409)
-    raise WorkflowRefused("Your account may not do this.")
+    if action == "withdraw" and not user.is_librarian:
+        raise WorkflowRefused("Your account may not do this.")
+    if action == "edit":
+        message = "This result is no longer a draft: only a librarian may correct it."
+    elif action == "publish":
+        message = "This result is already published." if held.state == "published" else \
+            "Only a librarian may publish a withdrawn result again."
+    elif action == "withdraw":
+        message = "Only a published result can be withdrawn."
+    else:
+        message = "Only a draft can be discarded; a librarian may withdraw a published result."
+    raise WorkflowRefused(message, status=409)
 
 
 def _author(user: User) -> tuple[int, str]:

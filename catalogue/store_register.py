@@ -71,17 +71,12 @@ def flatten_snapshot(snap: dict) -> dict:
 
 
 def diff_snapshots(before: dict, after: dict) -> dict:
-    """Field-level changes between two snapshots: {'level': ['advanced', 'leading'],
-    'indicators[1].value': ['2.4', '2.5']}; a field that appears or goes has None on its other side."""
+    """Field-level changes between two snapshots, in the order a result reads (its fields, standards,
+    reports, evaluations, indicators): {'level': ['advanced', 'leading'], 'indicators[1].value':
+    ['2.4', '2.5']}; a field that appears or goes has None on its other side."""
     old, new = flatten_snapshot(before), flatten_snapshot(after)
-    return {k: [old.get(k), new.get(k)] for k in sorted(set(old) | set(new), key=_field_order)
-            if old.get(k) != new.get(k) and (old.get(k) or new.get(k))}
-
-
-def _field_order(name: str) -> tuple:
-    head = name.split("[", 1)[0].split(".", 1)[0]
-    order = SNAPSHOT_FIELDS + ("standards", "test_reports", "evaluations", "indicators")
-    return (order.index(head) if head in order else len(order), name)
+    names = list(new) + [k for k in old if k not in new]
+    return {k: [old.get(k), new.get(k)] for k in names if old.get(k) != new.get(k) and (old.get(k) or new.get(k))}
 
 
 class StoreRegister:
