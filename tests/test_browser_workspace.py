@@ -74,7 +74,7 @@ def axe_violations(page) -> list[dict]:
 WORDS = {
     "en": {"saved": "The draft is saved.", "unit": "the value 2.4 needs its unit", "edited": "Your changes are saved.",
            "published": "The result is published: it is on the public pages now.", "history": "Published by the enterprise",
-           "who": "the enterprise", "h1": "Benchmarking result: 楔式闸阀"}  # the product has a Chinese name only,
+           "who": "the enterprise", "h1": "Benchmarking result: 楔式闸阀"},  # the product has a Chinese name only
     "zh": {"saved": "草稿已保存。", "unit": "数值 2.4 必须注明单位", "edited": "修改已保存。",
            "published": "结果已发布，现已在公开页面上显示。", "history": "企业发布", "who": "企业",
            "h1": "对标结果：楔式闸阀"},
@@ -94,7 +94,7 @@ def test_an_enterprise_user_drafts_publishes_and_the_public_sees_it(browser, sit
     page.wait_for_url(f"{site}/benchmarking/workspace/")
     page.click("#new-result-link")
     page.wait_for_url(f"{site}/benchmarking/workspace/new")
-    page.select_option("#f-product", label=re.compile("Z40H-25"))
+    page.select_option("#f-product", label="楔式闸阀 Z40H-25")
     page.select_option("#f-scheme", "gate-valves")
     page.fill("#f-date", day)
     page.fill("#f-compared", "ISO 5208\nGB/T 13927-2022")
@@ -146,7 +146,8 @@ def test_an_enterprise_user_drafts_publishes_and_the_public_sees_it(browser, sit
     public.goto(f"{site}/benchmarking/results/?lang=en")
     assert public.locator(f'tr.result-row[data-id="{rid}"]').count() == 1
     anonymous.close()
-    assert errors == []  # no CSP violations or script errors
+    # The refused form answers 400, which Chromium logs; anything else is a script or CSP error.
+    assert [e for e in errors if "status of 400" not in e] == []
 
 
 def test_the_workspace_pages_fit_a_phone_and_pass_axe(browser, site):  # noqa: F811
