@@ -523,3 +523,55 @@ def test_an_ingest_updates_a_result_first_drafted_on_the_web(app, home, ids, val
     detail = c.get(f"/benchmarking/workspace/results/{rid}.json").get_json()
     assert (detail["id"], detail["level"], detail["state"]) == (rid, "leading", "draft")
     assert [h["action"] for h in detail["history"]] == ["drafted", "updated"]
+
+
+def test_an_account_whose_enterprise_the_register_lacks_can_draft_nothing(app, home):
+    c, _user = signed_in(app, home, "enterprise", "e-000000000000")
+    page = soup_of(c.get("/benchmarking/workspace/"))
+    assert text_of(page.select_one("#workspace-no-enterprise")) == (
+        "Your account names an enterprise the register does not hold yet; ask a librarian to add it.")
+    assert page.select_one("#new-result-link") is None
+    refused = c.get("/benchmarking/workspace/new.json")
+    assert refused.status_code == 409
+    assert refused.get_json()["error"] == ("Your account names an enterprise the register does not hold yet; "
+                                          "ask a librarian to add it.")
+    zh, _zh_user = signed_in(app, home, "enterprise", "e-000000000000", lang="zh")
+    assert zh.get("/benchmarking/workspace/new.json").get_json()["error"] == "您的账户所属企业尚未列入对标达标登记，请联系馆员添加。"
+
+
+def test_a_publication_reaches_pages_the_response_cache_holds(home, ids):
+    cached = create_app({"CATALOGUE_HOME": str(home), "TESTING": True, "ACCOUNTS_HASH_PROFILE": "CHEAPEST",
+                         "RESPONSE_CACHE_ENTRIES": 256})
+    try:
+        anonymous = client_of(cached)
+        first = anonymous.get("/standards/gb-t-13927-2022.json")
+        assert anonymous.get("/standards/gb-t-13927-2022.json").headers["X-Cache"] == "hit"
+        count = (first.get_json()["benchmarked_against"] or {}).get("count", 0)
+        owner, _user = signed_in(cached, home, "enterprise", ids["valves"])
+        rid = draft_result(owner, ids)
+        # A draft is a generation too, but it changes no public answer.
+        assert (anonymous.get("/standards/gb-t-13927-2022.json").get_json()["benchmarked_against"] or {}).get(
+            "count", 0) == count
+        post(owner, f"/benchmarking/workspace/results/{rid}/publish")
+        after = anonymous.get("/standards/gb-t-13927-2022.json")
+        assert after.headers["X-Cache"] == "miss"
+        assert after.get_json()["benchmarked_against"]["count"] == count + 1
+        assert rid in anonymous.get("/benchmarking/results.json?standard=gb-t-13927-2022").get_data(as_text=True)
+    finally:
+        cat = cached.extensions.get("catalogue")
+        if cat is not None:
+            cat.close()
+
+
+def test_a_hostile_form_draws_no_endless_rows_and_echoes_no_markup(app, ids, valve_user):
+    c, _user = valve_user
+    rid = draft_result(c, ids)
+    values = {**edit_values(c, rid), "report-99999-number": "x", "evaluation-123456-body": "x",
+              "ind-0-value": "<script>alert(1)</script>", "ind-0-cell-9999-standard": "ISO 1", "link": "javascript:alert(1)"}
+    refused = post(c, f"/benchmarking/workspace/results/{rid}/edit", values)
+    assert refused.status_code == 400
+    page = soup_of(refused)
+    assert len(page.select("fieldset[data-row^=report-]")) == 2  # the posted empty row and one more, as for any form
+    assert page.select_one("#f-ind-0-value")["value"] == "<script>alert(1)</script>"  # an attribute's text, escaped
+    assert "<script>alert(1)</script>" not in refused.get_data(as_text=True)
+    assert text_of(page.select_one("#e-link")) == "'javascript:alert(1)' is not a web address (http:// or https://)"

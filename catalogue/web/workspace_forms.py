@@ -8,6 +8,7 @@ import re
 
 from catalogue.i18n import translate
 from catalogue.register import DECLARED_STATUSES, DIRECTIONS, OUTCOMES, REACHED, VALUE_KINDS
+from ingest.register_form import MAX_ROWS
 
 from .filters import best_title
 from .i18n import current_language
@@ -81,11 +82,13 @@ def form_groups(values: dict[str, str], indicators: list[dict]) -> dict:
     rows = {"report": -1, "evaluation": -1}
     cells: dict[int, list[int]] = {}
     for key in values:
+        # Rows past MAX_ROWS are not read (ingest.register_form), so a posted 'report-99999-number'
+        # draws no 100,000 empty rows either.
         m = _ROW_KEY.match(key)
-        if m:
+        if m and int(m.group(2)) < MAX_ROWS:
             rows[m.group(1)] = max(rows[m.group(1)], int(m.group(2)))
         m = _CELL_KEY.match(key)
-        if m:
+        if m and int(m.group(2)) < MAX_ROWS:
             cells.setdefault(int(m.group(1)), []).append(int(m.group(2)))
     groups = [{"position": i["position"], "number": i["position"] + 1, "names": i["names"],
                "unit": i["unit"], "prefix": f"ind-{i['position']}",
