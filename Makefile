@@ -24,7 +24,8 @@ $(TSTAMP): pyproject.toml $(STAMP)
 
 install: $(STAMP)
 
-## make run: install, load the demo catalogue if there is none, serve on http://127.0.0.1:5000
+## make run: install, load the demo catalogue if there is none (it then says once how to add accounts:
+## it makes none), serve on http://127.0.0.1:5000
 run: $(STAMP)
 	@if [ ! -f "$(HOME_DIR)/catalogue.sqlite3" ]; then $(BIN)/catalogue --home "$(HOME_DIR)" init --demo; fi
 	$(BIN)/catalogue --home "$(HOME_DIR)" serve --host 127.0.0.1 --port 5000
