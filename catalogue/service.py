@@ -89,9 +89,9 @@ class Catalogue:
         if self._index is None:
             with self._thread_lock:
                 if self._index is None:
-                    from index import SearchIndex
+                    from index import open_search_index
 
-                    self._index = SearchIndex(self.home / INDEX_DIR)
+                    self._index = open_search_index(self.home / INDEX_DIR)
         return self._index
 
     @property
