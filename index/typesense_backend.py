@@ -279,7 +279,6 @@ class TypesenseIndex:
         synonyms = glossary_synonyms(self.glossary) if self.glossary is not None else []
         endpoint = self.client.collections[collection].synonyms
         for name, forms in synonyms:
-            # the client's synonyms endpoint logs a deprecation note for servers of v30+; 0.24 has no other
             self.call(endpoint.upsert, name, {"synonyms": forms})
         return len(synonyms)
 

@@ -55,12 +55,14 @@ def collection_fields() -> list[dict]:
         _field("dz", sort=True),               # the dashed designation, for prefix suggestions
         _field("dzb", sort=True),              # ... and without its publisher ('5208-2015')
         _field("tz", "string[]", optional=True),  # each title lowered without spaces: title suggestions
+        _field("tz0", sort=True),              # the first of them in order (suggestions come in it)
         _field("title", optional=True),        # analysed title words (weighted above `all`)
         _field("all", optional=True),          # analysed titles, scope, keywords, designation terms
         _field("plain", optional=True),        # unstemmed title words: typo suggestions
         _field("zh", optional=True),           # jieba words of the Chinese title and scope
         _field("sort_key", sort=True),
-        _field("date", sort=True),
+        _field("date"),
+        _field("dsort", sort=True),           # the date, '0' when none (Typesense sorts '' first)
         _field("in_force", "int32"),
         _field("status_rank", "int32"),
         _field("factor", "int32"),            # status factor x 100
@@ -146,8 +148,9 @@ def make_document(record: Standard, extra: dict | None = None) -> dict[str, Any]
                 body.extend(_tokens(french_analyzer(), text))
     for word in record.keywords:
         body.extend(_tokens(english_analyzer(), word))
-    body.extend(desig)
     plain = [t for text in titles.values() if not HAS_CJK.search(text) for t in _tokens(plain_analyzer(), text)]
+    body.extend(plain)  # a word we do not know is sent as typed: its typos meet these
+    body.extend(desig)
     values = facet_values(record, systems)
     factor = 100 if in_force else int(round(100 * STATUS_FACTOR.get(record.status or "", 0.9)))
     year = year_of(record)
@@ -160,12 +163,14 @@ def make_document(record: Standard, extra: dict | None = None) -> dict[str, Any]
         "dz": dashed,
         "dzb": strip_publisher(dashed) if strip_publisher(dashed) != dashed else "",
         "tz": [squeeze(text) for text in titles.values() if squeeze(text)],
+        "tz0": min((squeeze(text) for text in titles.values() if squeeze(text)), default=""),
         "title": " ".join(title_tokens),
         "all": " ".join(dict.fromkeys(body)),
         "plain": " ".join(dict.fromkeys(plain)),
         "zh": " ".join(dict.fromkeys(zh_tokens)),
         "sort_key": sort_key(record),
         "date": date,
+        "dsort": date or "0",
         "in_force": int(in_force),
         "status_rank": STATUS_RANK.get(record.status or "", 5),
         "factor": factor,

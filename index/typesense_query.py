@@ -38,7 +38,7 @@ TS_PAGE = 250
 SORT_BY = {
     "relevance": "_text_match:desc,rank:desc,sort_key:asc",
     "designation": "sort_key:asc",
-    "date": "date:desc,sort_key:asc",
+    "date": "dsort:desc,sort_key:asc",
     "browse": "in_force:desc,status_rank:asc,sort_key:asc",
 }
 #: What a hit needs back (the rest of the document stays on the server).
@@ -227,11 +227,14 @@ def query_tokens(text: str, vocabulary: Vocabulary, glossary) -> tuple[list[str]
                 end = spans.get(i, i + 1)
                 for word in words[i:end]:
                     for stem in _tokens(english, word):
-                        # as in understand(): a word the collection does not hold, too short to be a
-                        # typo of one, is no word to match (a glossary phrase is: its synonyms match)
-                        if end > i + 1 or len(word) >= FUZZY_MIN or vocabulary.contains("title_en", stem) \
+                        if end > i + 1 or vocabulary.contains("title_en", stem) \
                                 or vocabulary.contains("title_plain", word.lower()):
                             tokens.append(stem)
+                        elif len(word) >= FUZZY_MIN:
+                            # as in understand(): an unknown word long enough to be a typo is
+                            # matched as typed (Typesense's typo tolerance meets the unstemmed
+                            # title words); a shorter one is no word to match
+                            tokens.append(word.lower())
                 i = end
             continue
         if KANA_HANGUL.search(run):
@@ -501,7 +504,7 @@ def suggest(index, prefix: str, limit: int) -> list[str]:
         searches.append({**common, "q": dashed, "query_by": "dz", "sort_by": "dz:asc,in_force:desc"})
         searches.append({**common, "q": dashed, "query_by": "dzb", "sort_by": "dzb:asc,in_force:desc"})
     if squeezed:
-        searches.append({**common, "q": squeezed, "query_by": "tz"})
+        searches.append({**common, "q": squeezed, "query_by": "tz", "sort_by": "tz0:asc", "per_page": TS_PAGE})
     results = multi_search(index, searches) if searches else []
     if dashed:
         found = []
