@@ -289,3 +289,34 @@ def test_a_rebuild_swaps_in_a_complete_index(writable):
     assert idx.applied_generation() == store_gen
     assert cat.in_step()
     assert keys_of(cat.search("ISO 5208"))[0] == "iso-5208-2015"
+
+
+# --- the web serves the same pages on either backend -------------------------------------------
+
+@pytest.mark.parametrize("path", ["/search.json?q=%E9%97%B8%E9%98%80", "/search.json?q=ISO+5208",
+                                  "/search.json?q=valves&publisher=IEC", "/search.json?q=&ics=23"])
+def test_the_web_answers_from_the_chosen_backend(cat, path, monkeypatch):
+    from catalogue.web import create_app
+
+    idx = cat.index
+    monkeypatch.setenv("CATALOGUE_SEARCH", getattr(idx, "backend", "whoosh"))
+    if getattr(idx, "backend", "whoosh") == "typesense":
+        monkeypatch.setenv("CATALOGUE_TYPESENSE_NODES", ",".join(idx.settings.nodes))
+        monkeypatch.setenv("CATALOGUE_TYPESENSE_API_KEY", idx.settings.api_key)
+        monkeypatch.setenv("CATALOGUE_TYPESENSE_COLLECTION", idx.alias)
+    app = create_app({"CATALOGUE_HOME": str(cat.home), "TESTING": True})
+    client = app.test_client()
+    answer = client.get(path)
+    assert answer.status_code == 200
+    data = answer.get_json()
+    query = path.split("q=")[1].split("&")[0]
+    filters = dict(p.split("=") for p in path.split("?")[1].split("&") if not p.startswith("q="))
+    from urllib.parse import unquote_plus
+
+    expected = cat.search(unquote_plus(query), filters={k: [v] for k, v in filters.items()})
+    assert data["total"] == expected.total
+    assert [h["key"] for h in data["hits"]] == keys_of(expected)[:len(data["hits"])]
+    page = client.get(path.replace("/search.json", "/search"))
+    assert page.status_code == 200
+    assert data["hits"][0]["designation"].encode() in page.data
+    app.extensions["catalogue"].close()
