@@ -14,6 +14,7 @@ keeps and returns them without indexing them.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from catalogue.records import Standard
@@ -77,6 +78,18 @@ def collection_fields() -> list[dict]:
     return fields
 
 
+_ANALYZERS: dict = {}
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def analyzers() -> tuple:
+    """(English, French, Chinese) analyzers, made once: a Whoosh stemming filter keeps its stem
+    cache per instance, so a new analyzer per record would stem every word again."""
+    if not _ANALYZERS:
+        _ANALYZERS["all"] = (english_analyzer(), french_analyzer(), chinese_analyzer(), plain_analyzer())
+    return _ANALYZERS["all"]
+
+
 def _tokens(analyzer, text: str) -> list[str]:
     """Analysed tokens of one text, keeping only those Typesense would not mangle: it drops
     punctuation inside a token, so a token of punctuation alone would be an empty one."""
@@ -86,7 +99,7 @@ def _tokens(analyzer, text: str) -> list[str]:
 def analyse_titles(titles: dict[str, str]) -> list[str]:
     """Every token a title answers to, in every language we analyse (one list, order kept)."""
     tokens: list[str] = []
-    en, fr, zh = english_analyzer(), french_analyzer(), chinese_analyzer()
+    en, fr, zh, _ = analyzers()
     for lang, text in titles.items():
         if lang.startswith("zh"):
             tokens.extend(_tokens(zh, text))
@@ -111,7 +124,7 @@ def focus_of(titles: dict[str, str]) -> float:
 def squeeze(text: str) -> str:
     """A title as one prefix-searchable token: lowered, without spaces or punctuation (Typesense
     drops punctuation inside a token anyway): 'Industrial valves - Pressure' -> 'industrialvalvespressure'."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def cjk_pairs(text: str) -> list[str]:
@@ -132,10 +145,11 @@ def make_document(record: Standard, extra: dict | None = None) -> dict[str, Any]
     scope = {lang: text for lang, text in (record.scope or {}).items() if text}
     work = record.work or record.key
     dashed = dash_form(record.designation or record.key)
+    squeezed = [t for t in dict.fromkeys(squeeze(text) for text in titles.values()) if t]
     desig = designation_terms(record.designation, record.key, record.work, record.number)
     title_tokens = analyse_titles(titles)
     body = list(title_tokens)
-    zh = chinese_analyzer()
+    en, fr, zh, plain_words = analyzers()
     zh_tokens = [t for lang, text in titles.items() if lang.startswith("zh") for t in _tokens(zh, text)]
     for lang, text in scope.items():
         if lang.startswith("zh"):
@@ -143,12 +157,12 @@ def make_document(record: Standard, extra: dict | None = None) -> dict[str, Any]
             zh_tokens.extend(found)
             body.extend(found)
         else:
-            body.extend(_tokens(english_analyzer(), text))
+            body.extend(_tokens(en, text))
             if lang == "fr":
-                body.extend(_tokens(french_analyzer(), text))
+                body.extend(_tokens(fr, text))
     for word in record.keywords:
-        body.extend(_tokens(english_analyzer(), word))
-    plain = [t for text in titles.values() if not HAS_CJK.search(text) for t in _tokens(plain_analyzer(), text)]
+        body.extend(_tokens(en, word))
+    plain = [t for text in titles.values() if not HAS_CJK.search(text) for t in _tokens(plain_words, text)]
     body.extend(plain)  # a word we do not know is sent as typed: its typos meet these
     body.extend(desig)
     values = facet_values(record, systems)
@@ -162,8 +176,8 @@ def make_document(record: Standard, extra: dict | None = None) -> dict[str, Any]
         "desig": desig,
         "dz": dashed,
         "dzb": strip_publisher(dashed) if strip_publisher(dashed) != dashed else "",
-        "tz": [squeeze(text) for text in titles.values() if squeeze(text)],
-        "tz0": min((squeeze(text) for text in titles.values() if squeeze(text)), default=""),
+        "tz": squeezed,
+        "tz0": min(squeezed, default=""),
         "title": " ".join(title_tokens),
         "all": " ".join(dict.fromkeys(body)),
         "plain": " ".join(dict.fromkeys(plain)),
@@ -197,7 +211,7 @@ def glossary_synonyms(glossary) -> list[tuple[str, list[str]]]:
     stems and its French terms as French stems: ('g12', ['闸阀', 'gate valv', 'robinet vann']).
     """
     out = []
-    en, fr, zh = english_analyzer(), french_analyzer(), chinese_analyzer()
+    en, fr, zh, _ = analyzers()
     for number, entry in enumerate(glossary.entries):
         forms: list[str] = []
         for term in entry.zh:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analyzers import CJK_RUN, LATIN_WORD, ZH_STOP, dash_form, english_analyzer, normalise_text, strip_publisher
+from .analyzers import CJK_RUN, LATIN_WORD, ZH_STOP, dash_form, normalise_text, strip_publisher
 from .facets import BY_VALUE_DESC, FACET_LIMIT
 from .query import FUZZY_MIN, KANA_HANGUL, MAX_ZH_WORD, TermLookup, Understood, find_designations, parse_designation, \
     segment_by_index, split_chunks, understand
 from .schema import FACETS, build_schema
 from .search import EXACT_SCORE, NUMBER_SCORE, WORK_SCORE, SearchResult, make_snippet
-from .typesense_docs import ICS_DEPTHS, _tokens, cjk_pairs, squeeze
+from .typesense_docs import ICS_DEPTHS, _tokens, analyzers, cjk_pairs, squeeze
 
 #: Which collection field answers a look-up that query understanding makes of a Whoosh field.
 LOOKUP_FIELD = {"desig": "desig", "title_zh": "zh", "scope_zh": "zh", "title_plain": "plain", "title_cjk": "all",
@@ -217,7 +217,7 @@ def query_tokens(text: str, vocabulary: Vocabulary, glossary) -> tuple[list[str]
         else:
             runs[-1] += " " + chunk
     tokens: list[str] = []
-    english = english_analyzer()
+    english = analyzers()[0]
     for run in runs:
         if not CJK_RUN.fullmatch(run):
             words = re.findall(r"[^\W_]+", run)
