@@ -346,9 +346,13 @@ def run_search(index, text: str, filters: dict[str, list[str]], sort: str, page:
     facet_plan: list[tuple[str, list[str], int]] = []
     if facets and words:
         open_fields = [f for name in FACETS if name not in filters for f in facet_fields(name, [])]
-        facets_at = len(searches)
-        searches.append({**base, "per_page": 0, "filter_by": _and(filter_expression(filters), exclude),
-                         "facet_by": ",".join(open_fields), "max_facet_values": MANY_VALUES})
+        if grouped:  # facets of a grouped search count groups: ask them of an ungrouped one
+            facets_at = len(searches)
+            searches.append({**base, "per_page": 0, "filter_by": _and(filter_expression(filters), exclude),
+                             "facet_by": ",".join(open_fields), "max_facet_values": MANY_VALUES})
+        else:  # the hits' own search counts them (over every match, not the page)
+            facets_at = hits_at
+            searches[hits_at].update({"facet_by": ",".join(open_fields), "max_facet_values": MANY_VALUES})
         for name in FACETS:
             if name in filters:
                 facet_plan.append((name, facet_fields(name, filters[name]), len(searches)))
@@ -504,7 +508,7 @@ def suggest(index, prefix: str, limit: int) -> list[str]:
         searches.append({**common, "q": dashed, "query_by": "dz", "sort_by": "dz:asc,in_force:desc"})
         searches.append({**common, "q": dashed, "query_by": "dzb", "sort_by": "dzb:asc,in_force:desc"})
     if squeezed:
-        searches.append({**common, "q": squeezed, "query_by": "tz", "sort_by": "tz0:asc", "per_page": TS_PAGE})
+        searches.append({**common, "q": squeezed, "query_by": "tz", "sort_by": "tz0:asc"})
     results = multi_search(index, searches) if searches else []
     if dashed:
         found = []
