@@ -135,8 +135,11 @@ class TypesenseIndex:
     # --- server plumbing ------------------------------------------------------------------
 
     def _unavailable(self, exc: Exception) -> SearchUnavailable:
+        detail = str(exc)
+        # requests' connection errors repeat the whole URL and pool state: the kind says enough
+        reason = type(exc).__name__ if len(detail) > 100 or not detail else f"{type(exc).__name__}: {detail}"
         return SearchUnavailable(
-            f"The search server ({', '.join(self.settings.nodes)}) does not answer: {type(exc).__name__}: {exc}. "
+            f"The search server ({', '.join(self.settings.nodes)}) does not answer: {reason}. "
             "Start it (`make typesense-server`), or unset CATALOGUE_SEARCH to use the built-in index.")
 
     def call(self, fn, *args, **kwargs):
