@@ -95,6 +95,11 @@ class Catalogue:
         return self._index
 
     @property
+    def opened_index(self):
+        """The search index if it is open already, else None (opens nothing, catches nothing up)."""
+        return self._index
+
+    @property
     def index(self):
         """The search index, brought in step with the store on first use (a searcher that finds
         another process catching up searches the index as it is, a committed state)."""

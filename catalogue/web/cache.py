@@ -190,7 +190,7 @@ def read_catalogue_generation(app: Flask) -> Hashable | None:
     except sqlite3.Error:
         # A closed or broken store: serve nothing from the cache; the view reports the problem.
         return None
-    token = getattr(cat.index, "generation_token", None)
+    token = getattr(cat.opened_index, "generation_token", None)
     if token is not None:  # an index on a server (Typesense): asked at most twice a second
         index_gen = token(store_gen)
     else:
