@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analyzers import CJK_RUN, LATIN_WORD, ZH_STOP, dash_form, normalise_text, strip_publisher
+from .analyzers import CJK_RUN, ZH_STOP, dash_form, normalise_text, strip_publisher
 from .facets import BY_VALUE_DESC, FACET_LIMIT
 from .query import FUZZY_MIN, KANA_HANGUL, MAX_ZH_WORD, TermLookup, Understood, find_designations, parse_designation, \
     segment_by_index, split_chunks, understand
@@ -535,5 +535,3 @@ def suggest(index, prefix: str, limit: int) -> list[str]:
             break
     return out
 
-
-__all__ = ["Vocabulary", "run_search", "suggest", "suggest_spelling", "LATIN_WORD"]
