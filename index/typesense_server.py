@@ -144,7 +144,7 @@ def start_nodes(root: Path, count: int = 1, api_key: str = "catalogue-dev", port
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run Typesense on loopback for the catalogue (Ctrl-C stops it).")
+    parser = argparse.ArgumentParser(description="Run Typesense on loopback for the catalogue (Ctrl-C or kill stops it).")
     parser.add_argument("--data-dir", type=Path, default=Path("instance/typesense"))
     parser.add_argument("--port", type=int, default=8108, help="API port of the first node (peering: port + 1)")
     parser.add_argument("--api-key", default=os.environ.get("CATALOGUE_TYPESENSE_API_KEY", "catalogue-dev"))
@@ -155,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     except ServerMissing as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    def stop_on_signal(signum, frame):  # `kill` or a backgrounded `make typesense-server &` stops it too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
     urls = ",".join(n.url for n in nodes)
     print(f"Typesense 0.24.1 is running: CATALOGUE_SEARCH=typesense CATALOGUE_TYPESENSE_NODES={urls} "
           f"CATALOGUE_TYPESENSE_API_KEY={args.api_key}", file=sys.stderr)
