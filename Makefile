@@ -8,7 +8,7 @@ TSTAMP  := $(VENV)/.installed-test
 #: axe-core, pinned in package.json / package-lock.json; the browser tests inject it into Chromium.
 AXE     := node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-unit test-slow install bench clean
+.PHONY: run test test-unit test-slow install bench clean typesense-server
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,11 @@ test-unit: $(TSTAMP) lint
 lint: $(TSTAMP)
 	$(BIN)/ruff check catalogue ingest index tests bench scripts
 	$(BIN)/lint-imports
+## make typesense-server [NODES=3]: Typesense 0.24.1 on loopback for CATALOGUE_SEARCH=typesense (Ctrl-C stops it)
+TS_DATA ?= $(HOME_DIR)/typesense
+NODES   ?= 1
+typesense-server: $(TSTAMP)
+	$(BIN)/python -m index.typesense_server --data-dir "$(TS_DATA)" --port 8108 --nodes $(NODES)
 
 $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing (the browser tests need axe-core): apt-get install npm"; exit 2; }

@@ -97,9 +97,14 @@ class Catalogue:
         if self._index is None:
             with self._thread_lock:
                 if self._index is None:
-                    from index import SearchIndex
+                    from index import open_search_index
 
-                    self._index = SearchIndex(self.home / INDEX_DIR)
+                    self._index = open_search_index(self.home / INDEX_DIR)
+        return self._index
+
+    @property
+    def opened_index(self):
+        """The search index if it is open already, else None (opens nothing, catches nothing up)."""
         return self._index
 
     @property
