@@ -24,7 +24,7 @@ from index import postings as postings_module
 from index import scoring
 from index.facets import FACETS, count_facet, facet_candidates
 from index.postings import CACHED_FIELDS
-from index.schema import ROW_FACETS
+from index.schema import ROW_FACETS, ROW_WORK
 from index.scoring import K1, Scored, Within, combine_all, combine_any, evaluate
 from index.writer import current_generation
 
@@ -286,6 +286,45 @@ def test_facet_counts_equal_counting_the_rows(multi, size, active):
                     assert count_facet(table, name, array, chosen) == count_by_rows(table, name, docs, chosen)
                 finally:
                     column.expand_below = kept
+
+
+def count_standards_by_rows(table, name: str, docs: list[int], active: list[str]) -> list[list]:
+    """Distinct standards (works) per value, read row by row."""
+    position = FACETS.index(name)
+    works: dict[str, set] = {}
+    for d in docs:
+        row = table.rows[d]
+        for v in set(row[ROW_FACETS][position]):
+            works.setdefault(v, set()).add(row[ROW_WORK])
+    wanted = set(facet_candidates(table, name, active))
+    items = [(v, len(w)) for v, w in works.items() if v in wanted]
+    if name in facets_module.BY_VALUE_DESC:
+        items.sort(key=lambda item: item[0], reverse=True)
+    else:
+        items.sort(key=lambda item: (-item[1], item[0]))
+    return [[v, n] for v, n in items[:facets_module.FACET_LIMIT]]
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 40, 150, 196])
+def test_facet_counts_of_standards_equal_counting_distinct_works(tmp_path_factory, size):
+    """Counting standards: facets whose values differ between a standard's editions (publisher,
+    status, ICS: each edition draws its own) and facets the editions share (committee and ICS
+    in the second half, where every edition carries its work's)."""
+    index = SearchIndex(tmp_path_factory.mktemp("grouped") / "index")
+    try:
+        records = make_records(200, 5, "g")
+        for r in records[100:]:  # the second half: editions of a work share committee and ICS
+            r.committee = f"TC {int(r.work.rsplit('w', 1)[1]) % 5}"
+            r.ics = [ICS[int(r.work.rsplit('w', 1)[1]) % len(ICS)]]
+        index.rebuild(records)
+        _, table = take_snapshot(index)
+        docs = sorted(random.Random(size).sample(table.alive.tolist(), size))
+        array = np.array(docs, dtype=np.int32)
+        standards = facets_module.Standards(table, array)
+        for name in FACETS:
+            assert count_facet(table, name, array, [], standards) == count_standards_by_rows(table, name, docs, []), name
+    finally:
+        index.close()
 
 
 def test_ics_facet_lists_top_level_codes_only_without_an_ics_filter(tmp_path):
