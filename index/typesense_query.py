@@ -54,11 +54,33 @@ def _schema():
 
 
 class _Searcher:
-    """What ``understand`` reads of a searcher when it is given a term table: the schema."""
+    """What ``understand`` reads of a searcher: the schema, and a reader answering term
+    membership from the collection (no term table: nothing is evaluated locally, as for a
+    Whoosh reader without one)."""
+
+    def __init__(self, vocabulary: "Vocabulary | None" = None):
+        self.vocabulary = vocabulary
 
     @property
     def schema(self):
         return _schema()
+
+    def reader(self) -> "_Reader":
+        return _Reader(self.vocabulary)
+
+
+class _Reader:
+    """``(field, term) in reader`` by the collection's vocabulary; typo neighbours: none
+    (Typesense matches typos itself)."""
+
+    def __init__(self, vocabulary: "Vocabulary"):
+        self.vocabulary = vocabulary
+
+    def __contains__(self, term: tuple[str, str]) -> bool:
+        return self.vocabulary.contains(*term)
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
+        return []
 
 
 def quote(value: str) -> str:

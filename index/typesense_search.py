@@ -33,7 +33,7 @@ def run_search(index, text: str, filters: dict[str, list[str]], sort: str, page:
     tokens: list[str] = []
     if text:
         vocabulary.fetch(vocabulary.predict(text))
-        und = understand(text, _Searcher(), None, vocabulary)
+        und = understand(text, _Searcher(vocabulary), None)
         _, tokens = query_tokens(text, vocabulary, index.glossary)
     facts = facts if facts is not None else TypesenseFacts(index)
     meanings = [decide(a, facts, parts=None if a.dated else list_parts(index, a.work)) for a in und.asked]
