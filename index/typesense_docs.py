@@ -166,6 +166,10 @@ def make_document(record: Standard, extra: dict | None = None) -> dict[str, Any]
         body.extend(_tokens(en, word))
     plain = [t for text in titles.values() if not HAS_CJK.search(text) for t in _tokens(plain_words, text)]
     body.extend(plain)  # a word we do not know is sent as typed: its typos meet these
+    # every Chinese character of a CJK title on its own, as the Whoosh title_char field: a one-
+    # character query (阀, 鞋) finds the titles holding it (jieba rarely makes a word of one)
+    body.extend(ch for text in titles.values() if HAS_CJK.search(text)
+                for run in CJK_RUN.findall(normalise_text(text)) for ch in run)
     body.extend(desig)
     values = facet_values(record, systems)
     factor = 100 if in_force else int(round(100 * STATUS_FACTOR.get(record.status or "", 0.9)))

@@ -26,6 +26,7 @@ from .typesense_docs import ICS_DEPTHS, _tokens, analyzers, cjk_pairs, squeeze
 
 #: Which collection field answers a look-up that query understanding makes of a Whoosh field.
 LOOKUP_FIELD = {"desig": "desig", "title_zh": "zh", "scope_zh": "zh", "title_plain": "plain", "title_cjk": "all",
+                "title_char": "all",
                 "title_en": "all", "scope_en": "all", "keywords": "all", "title_fr": "all", "scope_fr": "all"}
 #: Searches per multi-search request (the server's default limit is 50).
 MULTI_LIMIT = 50
@@ -143,6 +144,7 @@ class Vocabulary:
                 for start in range(len(chunk)):
                     for size in range(2, min(MAX_ZH_WORD, len(chunk) - start) + 1):
                         keys.append(("zh", chunk[start:start + size]))
+                keys.extend(("all", ch) for ch in chunk)  # a lone character (title_char)
                 continue
             if chunk[:1].isascii() and chunk[:1].isalpha():
                 for j in range(i + 1, min(len(chunks), i + 5) + 1):
@@ -210,13 +212,19 @@ def query_tokens(text: str, vocabulary: Vocabulary, glossary) -> tuple[list[str]
         pos = 0
         for start, end, _entries in (glossary.find_chinese(run) if glossary else []):
             if start > pos:
-                tokens.extend(t for t in segment_by_index(run[pos:start], reader) if vocabulary.contains("title_zh", t))
+                tokens.extend(t for t in segment_by_index(run[pos:start], reader) if _held_chinese(vocabulary, t))
             tokens.append(run[start:end])
             pos = end
         if pos < len(run):
-            tokens.extend(t for t in segment_by_index(run[pos:], reader) if vocabulary.contains("title_zh", t))
+            tokens.extend(t for t in segment_by_index(run[pos:], reader) if _held_chinese(vocabulary, t))
     tokens = [t for t in dict.fromkeys(tokens) if t.strip() and t not in ZH_STOP]
     return designations, tokens
+
+
+def _held_chinese(vocabulary: Vocabulary, term: str) -> bool:
+    """A Chinese word the titles hold, or one character a title holds (index/query.py matches a
+    lone character in the title_char field)."""
+    return vocabulary.contains("title_zh", term) or (len(term) == 1 and vocabulary.contains("title_char", term))
 
 
 def filter_expression(filters: dict[str, list[str]], skip: str | None = None) -> str:
