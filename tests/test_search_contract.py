@@ -315,6 +315,18 @@ def test_typesense_answers_designations_as_whoosh_does(catalogues, query, filter
     assert got == expected
 
 
+@pytest.mark.parametrize("query", ["ISO 5208", "ISO 5208:2008", "ISO 4126", "IEC 60947", "GB/T 12238", "5208"])
+def test_the_index_alone_decides_as_the_store_does(cat, query):
+    """Searched without the store (benchmarks, tools), an index answers from its own facts
+    (index/meaning.py TableFacts; the Typesense collection's TypesenseFacts) as the store does."""
+    alone = cat.index.search(query).to_json()
+    with_store = cat.search(query).to_json()
+    for part in ("hits", "total", "understood", "series"):
+        assert alone[part] == with_store[part], part
+    # where to look one up is the catalogue's addition (catalogue/notheld.py), not the index's
+    assert [{**item, "lookup": None} for item in with_store["not_held"]] == alone["not_held"]
+
+
 @pytest.mark.parametrize("query", ["valve pressure test", "阀门 压力试验", "gate valves", "circuit-breakers"])
 def test_one_hit_per_standard_and_facets_count_standards(cat, query):
     flat = cat.search(query, group="none", page_size=100)
