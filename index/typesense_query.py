@@ -72,10 +72,21 @@ class _Searcher:
 
 class _Reader:
     """``(field, term) in reader`` by the collection's vocabulary; typo neighbours: none
-    (Typesense matches typos itself)."""
+    (Typesense matches typos itself). The known Chinese words by sound (index/query.py's
+    homophones, from the glossary: the collection lists no vocabulary) are kept across searches."""
+
+    _shared: dict = {}
 
     def __init__(self, vocabulary: "Vocabulary"):
         self.vocabulary = vocabulary
+
+    @property
+    def _homophones(self):
+        return _Reader._shared.get("homophones")
+
+    @_homophones.setter
+    def _homophones(self, value) -> None:
+        _Reader._shared["homophones"] = value
 
     def __contains__(self, term: tuple[str, str]) -> bool:
         return self.vocabulary.contains(*term)
@@ -100,8 +111,8 @@ class Vocabulary:
         return []  # highlighting of typo matches: Typesense matches typos itself
 
     def field_terms(self, fieldname: str) -> list[str]:
-        """Every term of a field (the homophones of a Chinese typo): Typesense 0.24 lists no
-        term dictionary, so Chinese typos are not corrected by sound on this backend."""
+        """Every term of a field: Typesense 0.24 lists no term dictionary, so a Chinese typo is
+        corrected by sound to a glossary term only (Whoosh: to any title word too)."""
         return []
 
     def contains(self, fieldname: str, term: str) -> bool:
@@ -286,7 +297,13 @@ def suggest_spelling(index, und: Understood, original: str) -> str | None:
                          "typo_tokens_threshold": 1, "per_page": 1, "include_fields": "key",
                          "highlight_fields": "plain"})
     suggestion, changed = original, False
-    for word, result in zip(und.unknown, multi_search(index, searches)):
+    for typed, known in und.corrected:  # Chinese typos by sound, as index/query.py suggest_spelling
+        if typed not in suggestion:
+            suggestion = normalise_text(suggestion)
+        if typed in suggestion:
+            suggestion = suggestion.replace(typed, known, 1)
+            changed = True
+    for word, result in zip(und.unknown, multi_search(index, searches) if searches else []):
         tokens = [t for h in result.get("hits", []) for hl in h.get("highlights", []) for t in hl.get("matched_tokens", [])]
         found = tokens[0].lower() if tokens and isinstance(tokens[0], str) else None
         if found and found != word.lower():

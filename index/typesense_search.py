@@ -33,8 +33,11 @@ def run_search(index, text: str, filters: dict[str, list[str]], sort: str, page:
     tokens: list[str] = []
     if text:
         vocabulary.fetch(vocabulary.predict(text))
-        und = understand(text, _Searcher(vocabulary), None)
-        _, tokens = query_tokens(text, vocabulary, index.glossary)
+        und = understand(text, _Searcher(vocabulary), index.glossary)
+        corrected = und.text
+        for typed, known in und.corrected:  # a Chinese typo by sound ('闸伐' -> '闸阀') is searched corrected
+            corrected = corrected.replace(typed, known, 1)
+        _, tokens = query_tokens(corrected, vocabulary, index.glossary)
     facts = facts if facts is not None else TypesenseFacts(index)
     meanings = [decide(a, facts, parts=None if a.dated else list_parts(index, a.work)) for a in und.asked]
     pinned = pin(index, meanings, und.designations) if (meanings or und.designations) else PinnedGroups()
@@ -104,7 +107,7 @@ def run_search(index, text: str, filters: dict[str, list[str]], sort: str, page:
         docs = [d for d in pinned.docs.get(item["work"], []) if _passes(d, filters)]
         series.append({"designation": item["designation"], "work": item["work"], "parts": item["parts"],
                        "record": _hit(docs[0], None, und, lang) if docs else None})
-    suggestion = suggest_spelling(index, und, text) if text and und.unknown else None
+    suggestion = suggest_spelling(index, und, text) if text and (und.unknown or und.corrected) else None
     return SearchResult(query=text, total=total, hits=hits_out, facets=facet_counts, suggestion=suggestion,
                         page=page, page_size=page_size, group=group, meanings=meanings, series=series)
 

@@ -267,7 +267,9 @@ def test_suggestions_list_designations_then_titles(cat):
 PARITY_QUERIES = [("gate valves", {}), ("闸阀", {}), ("", {"ics": ["23"]}), ("valves", {"publisher": ["IEC"]}),
                   ("ISO 5208", {}), ("阀门 压力试验", {}), ("低压开关设备", {}), ("pressure", {"status": ["current"]}),
                   # one Chinese character (issue 12): the titles holding it, and the glossary's term
-                  ("阀", {}), ("鞋", {}), ("泵", {}), ("锁", {}), ("镜", {})]
+                  ("阀", {}), ("鞋", {}), ("泵", {}), ("锁", {}), ("镜", {}),
+                  # Chinese typos corrected by sound (闸伐 -> 闸阀, 断录器 -> 断路器) and an English one
+                  ("闸伐", {}), ("断录器", {}), ("presure testing", {})]
 
 
 @pytest.mark.typesense
@@ -280,6 +282,7 @@ def test_typesense_counts_what_whoosh_counts(catalogues, query, filters, group):
     got = typesense.search(query, filters=filters, group=group)
     assert got.total == expected.total
     assert got.facets == expected.facets
+    assert got.suggestion == expected.suggestion
     if expected.total <= 100:
         # one page: the same hits (past one page the Whoosh backend's pages may overlap:
         # its re-ranking pool depends on the page asked for, reported to the lead)
