@@ -2,16 +2,19 @@
 
 What stays ours (Typesense 0.24 cannot do it): designations (``index.query.understand`` finds
 them with the grammar and the collection's ``desig`` terms; what they mean and how they are
-answered first: index/typesense_search.py and typesense_groups.py), Chinese segmentation (by the collection's own vocabulary, as for Whoosh, with
-glossary terms kept whole), stemming, and the multi-select facet rule. What is Typesense's:
+answered first: index/typesense_search.py and typesense_groups.py), Chinese segmentation (by
+the collection's own vocabulary, as for Whoosh, with glossary terms kept whole), stemming, and
+the multi-select facet rule. What is Typesense's:
 matching every word (``title`` weighted above ``all``), typo tolerance, the glossary as
 synonyms, facet counting, ``group_by`` and paging.
 
 Term look-ups that query understanding makes (is 'valv' a title word? is 'iso-5208' a
 designation?) are predicted from the text and asked in one multi-search before
 ``understand`` runs (:class:`Vocabulary`), then kept until the collection changes.
-One search costs two to four round trips: the look-ups (none when cached), the designation
-answers (only for a designation), and one multi-search for the hits and every facet.
+A word search costs two or three round trips: the look-ups (none when cached), one
+multi-search for the hits and every facet, and (grouped) the documents of the page's
+standards. A designation adds its parts (undated), its answers and their standards'
+documents (typesense_groups.pin), and, searched without the store, the collection's facts.
 """
 from __future__ import annotations
 
