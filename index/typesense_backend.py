@@ -413,12 +413,13 @@ class TypesenseIndex:
     def search(self, query: str, filters: dict[str, list[str]] | None = None, sort: str = "relevance",
                page: int = 1, page_size: int = 20, facets: bool = True, lang: str = "en",
                group: str = "work", facts=None) -> SearchResult:
-        """Search as :meth:`index.SearchIndex.search` does; ``group='work'`` lists one edition
-        per work (Typesense ``group_by``), facets still counted over standards."""
-        from .typesense_query import run_search
+        """Search as :meth:`index.SearchIndex.search` does (index/typesense_search.py): one hit
+        per standard by default (``group="none"``: every edition), designations decided by
+        index/meaning.py with ``facts`` (the store; else the collection's own answers)."""
+        from .typesense_search import run_search
 
-        clean = check_arguments(query, filters, sort, page, page_size)
-        return run_search(self, query or "", clean, sort, page, page_size, facets, lang, group)
+        clean = check_arguments(query, filters, sort, page, page_size, group)
+        return run_search(self, query or "", clean, sort, page, page_size, facets, lang, group, facts)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Designations, then titles, starting with ``prefix``: 'iso 52' -> ['ISO 5208:2015', ...]."""

@@ -33,10 +33,10 @@ from .analyzers import (
     strip_publisher,
 )
 from .sidecar import FOCUS_FLOOR, title_length
-from .schema import FACETS, STATUS_FACTOR, STATUS_RANK, facet_values, sort_key, year_of
+from .schema import FACETS, STATUS_FACTOR, STATUS_RANK, facet_values, group_of, kind_of, sort_key, year_of
 
 #: Bumped when the documents change shape: a collection of another layout is rebuilt.
-LAYOUT = "ts-1"
+LAYOUT = "ts-2"  # ts-2: the standard a document is grouped under (grp) and its kind
 #: Words in an average title (the real ISO + IEC catalogue: about 9; the demo: 8).
 AVERAGE_TITLE_WORDS = 9.0
 #: ICS levels with a facet field of their own (drill-down: the children of a chosen code).
@@ -51,7 +51,9 @@ def collection_fields() -> list[dict]:
     """The declared fields of a catalogue collection (Typesense 0.24 schema)."""
     fields = [
         _field("key", sort=True),
-        _field("work", facet=True),           # group_by needs a facet field
+        _field("work", facet=True),
+        _field("grp", facet=True),            # its standard (schema.group_of): group_by needs a facet field
+        _field("kind"),                       # schema.kind_of: edition, amendment, version, ...
         _field("desig", "string[]"),           # exact designation terms (filters)
         _field("dz", sort=True),               # the dashed designation, for prefix suggestions
         _field("dzb", sort=True),              # ... and without its publisher ('5208-2015')
@@ -164,15 +166,23 @@ def make_document(record: Standard, extra: dict | None = None) -> dict[str, Any]
         body.extend(_tokens(en, word))
     plain = [t for text in titles.values() if not HAS_CJK.search(text) for t in _tokens(plain_words, text)]
     body.extend(plain)  # a word we do not know is sent as typed: its typos meet these
+    # every Chinese character of a CJK title on its own, as the Whoosh title_char field: a one-
+    # character query (阀, 鞋) finds the titles holding it (jieba rarely makes a word of one)
+    body.extend(ch for text in titles.values() if HAS_CJK.search(text)
+                for run in CJK_RUN.findall(normalise_text(text)) for ch in run)
     body.extend(desig)
     values = facet_values(record, systems)
     factor = 100 if in_force else int(round(100 * STATUS_FACTOR.get(record.status or "", 0.9)))
     year = year_of(record)
     date = record.published or record.in_force or (year and f"{year}-01-01") or ""
+    if year and date[:4] < year:  # as schema.make_document: a supplement dated with its base edition's year
+        date = f"{year}-01-01"
     doc: dict[str, Any] = {
         "id": record.key,
         "key": record.key,
         "work": work,
+        "grp": group_of(record),
+        "kind": kind_of(record),
         "desig": desig,
         "dz": dashed,
         "dzb": strip_publisher(dashed) if strip_publisher(dashed) != dashed else "",

@@ -1,34 +1,35 @@
 """Searching the Typesense collection: our query understanding, Typesense's matching.
 
 What stays ours (Typesense 0.24 cannot do it): designations (``index.query.understand`` finds
-them with the grammar and the collection's ``desig`` terms, and they are answered first, in
-the same order as the Whoosh backend: the edition asked for, its work's editions, then the
-same number), Chinese segmentation (by the collection's own vocabulary, as for Whoosh, with
-glossary terms kept whole), stemming, and the multi-select facet rule. What is Typesense's:
+them with the grammar and the collection's ``desig`` terms; what they mean and how they are
+answered first: index/typesense_search.py and typesense_groups.py), Chinese segmentation (by
+the collection's own vocabulary, as for Whoosh, with glossary terms kept whole), stemming, and
+the multi-select facet rule. What is Typesense's:
 matching every word (``title`` weighted above ``all``), typo tolerance, the glossary as
 synonyms, facet counting, ``group_by`` and paging.
 
 Term look-ups that query understanding makes (is 'valv' a title word? is 'iso-5208' a
 designation?) are predicted from the text and asked in one multi-search before
 ``understand`` runs (:class:`Vocabulary`), then kept until the collection changes.
-One search costs two to four round trips: the look-ups (none when cached), the designation
-answers (only for a designation), and one multi-search for the hits and every facet.
+A word search costs two or three round trips: the look-ups (none when cached), one
+multi-search for the hits and every facet, and (grouped) the documents of the page's
+standards. A designation adds its parts (undated), its answers and their standards'
+documents (typesense_groups.pin), and, searched without the store, the collection's facts.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from .analyzers import CJK_RUN, ZH_STOP, dash_form, normalise_text, strip_publisher
+from .analyzers import CJK_RUN, ZH_STOP, dash_form, normalise_text
 from .facets import BY_VALUE_DESC, FACET_LIMIT
 from .query import FUZZY_MIN, KANA_HANGUL, MAX_ZH_WORD, TermLookup, Understood, find_designations, parse_designation, \
-    segment_by_index, split_chunks, understand
+    segment_by_index, split_chunks
 from .schema import FACETS, build_schema
-from .search import EXACT_SCORE, NUMBER_SCORE, WORK_SCORE, SearchResult, make_snippet
 from .typesense_docs import ICS_DEPTHS, _tokens, analyzers, cjk_pairs, squeeze
 
 #: Which collection field answers a look-up that query understanding makes of a Whoosh field.
 LOOKUP_FIELD = {"desig": "desig", "title_zh": "zh", "scope_zh": "zh", "title_plain": "plain", "title_cjk": "all",
+                "title_char": "all",
                 "title_en": "all", "scope_en": "all", "keywords": "all", "title_fr": "all", "scope_fr": "all"}
 #: Searches per multi-search request (the server's default limit is 50).
 MULTI_LIMIT = 50
@@ -42,7 +43,7 @@ SORT_BY = {
     "browse": "in_force:desc,status_rank:asc,sort_key:asc",
 }
 #: What a hit needs back (the rest of the document stays on the server).
-HIT_FIELDS = "key,work,row,in_force,status_rank,factor,date,sort_key," + ",".join(FACETS)
+HIT_FIELDS = "key,work,grp,kind,row,in_force,status_rank,factor,date,sort_key," + ",".join(FACETS)
 #: Facets whose values are all counted (drill-down levels, years): more than FACET_LIMIT exist.
 MANY_VALUES = 1000
 
@@ -57,11 +58,44 @@ def _schema():
 
 
 class _Searcher:
-    """What ``understand`` reads of a searcher when it is given a term table: the schema."""
+    """What ``understand`` reads of a searcher: the schema, and a reader answering term
+    membership from the collection (no term table: nothing is evaluated locally, as for a
+    Whoosh reader without one)."""
+
+    def __init__(self, vocabulary: "Vocabulary | None" = None):
+        self.vocabulary = vocabulary
 
     @property
     def schema(self):
         return _schema()
+
+    def reader(self) -> "_Reader":
+        return _Reader(self.vocabulary)
+
+
+class _Reader:
+    """``(field, term) in reader`` by the collection's vocabulary; typo neighbours: none
+    (Typesense matches typos itself). The known Chinese words by sound (index/query.py's
+    homophones, from the glossary: the collection lists no vocabulary) are kept across searches."""
+
+    _shared: dict = {}
+
+    def __init__(self, vocabulary: "Vocabulary"):
+        self.vocabulary = vocabulary
+
+    @property
+    def _homophones(self):
+        return _Reader._shared.get("homophones")
+
+    @_homophones.setter
+    def _homophones(self, value) -> None:
+        _Reader._shared["homophones"] = value
+
+    def __contains__(self, term: tuple[str, str]) -> bool:
+        return self.vocabulary.contains(*term)
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
+        return []
 
 
 def quote(value: str) -> str:
@@ -78,6 +112,11 @@ class Vocabulary:
 
     def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         return []  # highlighting of typo matches: Typesense matches typos itself
+
+    def field_terms(self, fieldname: str) -> list[str]:
+        """Every term of a field: Typesense 0.24 lists no term dictionary, so a Chinese typo is
+        corrected by sound to a glossary term only (Whoosh: to any title word too)."""
+        return []
 
     def contains(self, fieldname: str, term: str) -> bool:
         key = (LOOKUP_FIELD.get(fieldname, "all"), term)
@@ -119,6 +158,7 @@ class Vocabulary:
                 for start in range(len(chunk)):
                     for size in range(2, min(MAX_ZH_WORD, len(chunk) - start) + 1):
                         keys.append(("zh", chunk[start:start + size]))
+                keys.extend(("all", ch) for ch in chunk)  # a lone character (title_char)
                 continue
             if chunk[:1].isascii() and chunk[:1].isalpha():
                 for j in range(i + 1, min(len(chunks), i + 5) + 1):
@@ -147,69 +187,12 @@ def multi_search(index, searches: list[dict]) -> list[dict]:
     return out
 
 
-@dataclass
-class Pinned:
-    """Designation answers in order, with their scores and documents."""
-
-    keys: list[str]
-    scores: dict[str, float]
-    docs: dict[str, dict]
-
-
-def _edition_order(doc: dict) -> tuple:
-    date = doc.get("date") or doc.get("year") or ""
-    return (not doc.get("in_force"), doc.get("status_rank", 5), tuple(-ord(c) for c in date) + (1,), doc["key"])
-
-
-def _fetch_all(index, searches: list[dict]) -> list[list[dict]]:
-    results = multi_search(index, [{"q": "*", "per_page": TS_PAGE, "include_fields": HIT_FIELDS, **s}
-                                   for s in searches])
-    return [[h["document"] for h in r.get("hits", [])] for r in results]
-
-
-def find_pinned(index, und: Understood) -> Pinned:
-    """The designation answers of :func:`index.search._pinned`, from the collection."""
-    order: dict[str, float] = {}
-    docs: dict[str, dict] = {}
-    for dashed in und.designations:
-        bare = strip_publisher(dashed)
-        searches = [{"filter_by": f"desig:=[{quote(dashed)}]"}]
-        if bare and bare != dashed:
-            searches.append({"filter_by": f"desig:=[{quote(bare)}]"})
-        found = _fetch_all(index, searches)
-        named = found[0]
-        exact = [d for d in named if dash_form(d["key"]) == dashed]
-        for doc in exact:
-            docs[doc["key"]] = doc
-            order.setdefault(doc["key"], EXACT_SCORE)
-        works: list[str] = []
-        for doc in exact + sorted(named, key=_edition_order):
-            if doc["work"] not in works:
-                works.append(doc["work"])
-        exact_works = {d["work"] for d in exact}
-        works.sort(key=lambda w: dash_form(w) != dashed and w not in exact_works)
-        if works:
-            of_works = _fetch_all(index, [{"filter_by": "work:=[" + ",".join(quote(w) for w in works) + "]"}])[0]
-            by_work: dict[str, list[dict]] = {}
-            for doc in of_works:
-                by_work.setdefault(doc["work"], []).append(doc)
-            for work in works:
-                for doc in sorted(by_work.get(work, []), key=_edition_order):
-                    docs.setdefault(doc["key"], doc)
-                    order.setdefault(doc["key"], WORK_SCORE if dash_form(work) == dashed or exact else NUMBER_SCORE)
-        if len(found) > 1:
-            for doc in sorted((d for d in found[1] if d["key"] not in order), key=_edition_order):
-                docs[doc["key"]] = doc
-                order.setdefault(doc["key"], NUMBER_SCORE)
-    return Pinned(list(order), order, docs)
-
-
 def query_tokens(text: str, vocabulary: Vocabulary, glossary) -> tuple[list[str], list[str]]:
     """(designations, word tokens) of the text: the tokens as the collection holds them (stems,
     jieba words by the collection's vocabulary, glossary terms whole for the synonyms)."""
     reader = TermLookup(vocabulary)
     chunks = split_chunks(normalise_text(text).strip())
-    designations, rest = find_designations(chunks, reader)
+    designations, _asked, rest = find_designations(chunks, reader)
     runs: list[str] = []
     for chunk in rest:
         if CJK_RUN.fullmatch(chunk) or not runs or CJK_RUN.fullmatch(runs[-1]):
@@ -243,13 +226,19 @@ def query_tokens(text: str, vocabulary: Vocabulary, glossary) -> tuple[list[str]
         pos = 0
         for start, end, _entries in (glossary.find_chinese(run) if glossary else []):
             if start > pos:
-                tokens.extend(t for t in segment_by_index(run[pos:start], reader) if vocabulary.contains("title_zh", t))
+                tokens.extend(t for t in segment_by_index(run[pos:start], reader) if _held_chinese(vocabulary, t))
             tokens.append(run[start:end])
             pos = end
         if pos < len(run):
-            tokens.extend(t for t in segment_by_index(run[pos:], reader) if vocabulary.contains("title_zh", t))
+            tokens.extend(t for t in segment_by_index(run[pos:], reader) if _held_chinese(vocabulary, t))
     tokens = [t for t in dict.fromkeys(tokens) if t.strip() and t not in ZH_STOP]
     return designations, tokens
+
+
+def _held_chinese(vocabulary: Vocabulary, term: str) -> bool:
+    """A Chinese word the titles hold, or one character a title holds (index/query.py matches a
+    lone character in the title_char field)."""
+    return vocabulary.contains("title_zh", term) or (len(term) == 1 and vocabulary.contains("title_char", term))
 
 
 def filter_expression(filters: dict[str, list[str]], skip: str | None = None) -> str:
@@ -301,180 +290,6 @@ def _order_facet(name: str, counts: dict[str, int]) -> list[list]:
     return [[v, c] for v, c in items[:FACET_LIMIT]]
 
 
-def run_search(index, text: str, filters: dict[str, list[str]], sort: str, page: int, page_size: int,
-               facets: bool, lang: str, group: str = "none") -> SearchResult:
-    """One search; arguments already checked by :func:`index.search.check_arguments`."""
-    text = (text or "").strip()
-    vocabulary = index.vocabulary()
-    und = Understood(text="")
-    tokens: list[str] = []
-    if text:
-        vocabulary.fetch(vocabulary.predict(text))
-        und = understand(text, _Searcher(), None, vocabulary)
-        _, tokens = query_tokens(text, vocabulary, index.glossary)
-    pinned = find_pinned(index, und) if und.designations else Pinned([], {}, {})
-    passing = [k for k in pinned.keys if _passes(pinned.docs[k], filters)]
-    grouped = group == "work"
-    if grouped:  # one edition per work: the first pinned edition of each work stands for it
-        seen: set[str] = set()
-        passing = [k for k in passing if not (pinned.docs[k]["work"] in seen or seen.add(pinned.docs[k]["work"]))]
-    words = bool(tokens) or not text
-    exclude = ""
-    if pinned.keys:
-        exclude = ("work:!=[" + ",".join(quote(w) for w in dict.fromkeys(d["work"] for d in pinned.docs.values()))
-                   + "]") if grouped else "key:!=[" + ",".join(quote(k) for k in pinned.keys) + "]"
-    base = {"q": " ".join(tokens) if tokens else "*"}
-    if tokens:
-        base.update({"query_by": "title,all", "query_by_weights": "3,1", "prefix": "false",
-                     "drop_tokens_threshold": 0 if pinned.keys else 1, "typo_tokens_threshold": 1,
-                     "highlight_fields": "title"})
-    sort_name = sort if sort != "relevance" else ("relevance" if text else "browse")
-    offset, needed = (page - 1) * page_size, page * page_size
-    searches: list[dict] = []
-    hits_at = facets_at = -1
-    if words:
-        hits = {**base, "sort_by": SORT_BY[sort_name], "include_fields": HIT_FIELDS,
-                "filter_by": _and(filter_expression(filters), exclude)}
-        if grouped:
-            hits.update({"group_by": "work", "group_limit": 1})
-        if pinned.keys:
-            hits.update({"page": 1, "per_page": min(TS_PAGE, needed)})
-        else:
-            hits.update({"page": page, "per_page": page_size})
-        hits_at = len(searches)
-        searches.append(hits)
-    facet_plan: list[tuple[str, list[str], int]] = []
-    if facets and words:
-        open_fields = [f for name in FACETS if name not in filters for f in facet_fields(name, [])]
-        if grouped:  # facets of a grouped search count groups: ask them of an ungrouped one
-            facets_at = len(searches)
-            searches.append({**base, "per_page": 0, "filter_by": _and(filter_expression(filters), exclude),
-                             "facet_by": ",".join(open_fields), "max_facet_values": MANY_VALUES})
-        else:  # the hits' own search counts them (over every match, not the page)
-            facets_at = hits_at
-            searches[hits_at].update({"facet_by": ",".join(open_fields), "max_facet_values": MANY_VALUES})
-        for name in FACETS:
-            if name in filters:
-                facet_plan.append((name, facet_fields(name, filters[name]), len(searches)))
-                searches.append({**base, "per_page": 0, "filter_by": _and(filter_expression(filters, skip=name), exclude),
-                                 "facet_by": ",".join(facet_fields(name, filters[name])) or "status",
-                                 "max_facet_values": MANY_VALUES})
-    results = multi_search(index, searches) if searches else []
-    word_hits: list[dict] = []
-    found = 0
-    if hits_at >= 0:
-        answer = results[hits_at]
-        found = int(answer.get("found", 0))
-        if grouped:
-            word_hits = [g["hits"][0] for g in answer.get("grouped_hits", []) if g.get("hits")]
-        else:
-            word_hits = answer.get("hits", [])
-        if pinned.keys and len(word_hits) < min(found, needed) and needed > TS_PAGE:
-            word_hits = _fetch_window(index, searches[hits_at], needed, grouped)
-    ordered, scores = _arrange(pinned, passing, word_hits, None if sort_name == "relevance" else sort_name,
-                               offset, needed, bool(pinned.keys), text)
-    hits_out = [_hit(doc, scores.get(doc["key"]), und, lang) for doc in ordered]
-    facet_counts: dict[str, list[list]] = {}
-    if facets:
-        facet_counts = _collect_facets(results, facets_at, facet_plan, filters, pinned, words)
-    suggestion = suggest_spelling(index, und, text) if text and und.unknown else None
-    return SearchResult(query=text, total=found + len(passing), hits=hits_out, facets=facet_counts,
-                        suggestion=suggestion, page=page, page_size=page_size)
-
-
-def _fetch_window(index, search: dict, needed: int, grouped: bool) -> list[dict]:
-    """The first ``needed`` hits of a search, a Typesense page at a time (deep pages)."""
-    out: list[dict] = []
-    page = 1
-    while len(out) < needed:
-        answer = multi_search(index, [{**search, "page": page, "per_page": TS_PAGE}])[0]
-        batch = ([g["hits"][0] for g in answer.get("grouped_hits", []) if g.get("hits")] if grouped
-                 else answer.get("hits", []))
-        out.extend(batch)
-        if len(batch) < TS_PAGE:
-            break
-        page += 1
-    return out
-
-
-def _local_sort_key(sort_name: str):
-    def neg(text: str) -> tuple:
-        return tuple(-ord(c) for c in text) + (1,)
-    if sort_name == "designation":
-        return lambda d: (d["sort_key"],)
-    if sort_name == "date":
-        return lambda d: (neg(d.get("date") or ""), d["sort_key"])
-    return lambda d: (-int(d.get("in_force") or 0), d.get("status_rank", 5), d["sort_key"])
-
-
-def _arrange(pinned: Pinned, passing: list[str], word_hits: list[dict], sort_name: str | None, offset: int,
-             needed: int, has_pinned: bool, text: str) -> tuple[list[dict], dict[str, float]]:
-    """The page's documents in order, and their scores (pinned answers carry theirs)."""
-    scores: dict[str, float] = {}
-    top = max((int(h.get("text_match") or 0) for h in word_hits), default=0) or 1
-    for h in word_hits:
-        if text and h.get("text_match") is not None:
-            factor = int(h["document"].get("factor", 100)) / 100
-            scores[h["document"]["key"]] = round(10.0 * int(h["text_match"]) / top * factor, 4)
-    for key in passing:
-        scores[key] = pinned.scores[key]
-    if not has_pinned:
-        return [h["document"] for h in word_hits], scores
-    pinned_docs = [pinned.docs[k] for k in passing]
-    docs = [h["document"] for h in word_hits]
-    if sort_name is None:
-        merged = pinned_docs + docs
-    else:
-        merged = sorted(pinned_docs + docs, key=_local_sort_key(sort_name))
-    return merged[offset:needed], scores
-
-
-def _collect_facets(results: list[dict], facets_at: int, plan: list, filters: dict, pinned: Pinned,
-                    words: bool) -> dict[str, list[list]]:
-    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-
-    def add_from(result: dict, name: str) -> None:
-        active = filters.get(name, [])
-        fields = set(facet_fields(name, active))
-        for facet in result.get("facet_counts", []):
-            if facet["field_name"] in fields:
-                for item in facet["counts"]:
-                    if candidate(name, item["value"], active):
-                        counts[name][item["value"]] = counts[name].get(item["value"], 0) + int(item["count"])
-
-    if words and facets_at >= 0:
-        for name in FACETS:
-            if name not in filters:
-                add_from(results[facets_at], name)
-        for name, _fields, at in plan:
-            add_from(results[at], name)
-    for doc in pinned.docs.values():  # the designation answers are never among the word matches
-        for name in FACETS:
-            if not _passes(doc, filters, skip=name):
-                continue
-            active = filters.get(name, [])
-            for value in doc.get(name) or ():
-                if candidate(name, value, active):
-                    counts[name][value] = counts[name].get(value, 0) + 1
-    return {name: _order_facet(name, counts[name]) for name in FACETS}
-
-
-def _hit(doc: dict, score: float | None, und: Understood, lang: str) -> dict:
-    row = doc.get("row") or {}
-    titles = row.get("titles") or {}
-    return {
-        "key": doc["key"],
-        "designation": row.get("designation"),
-        "titles": dict(titles),
-        "status": row.get("status"),
-        "publisher": row.get("publisher"),
-        "year": row.get("year"),
-        "score": score,
-        "snippet": make_snippet(titles, und, lang),
-        "in_force": bool(doc.get("in_force")),
-    }
-
-
 def suggest_spelling(index, und: Understood, original: str) -> str | None:
     """'Did you mean': unknown words replaced by the nearest title words (Typesense typos)."""
     searches = []
@@ -485,7 +300,13 @@ def suggest_spelling(index, und: Understood, original: str) -> str | None:
                          "typo_tokens_threshold": 1, "per_page": 1, "include_fields": "key",
                          "highlight_fields": "plain"})
     suggestion, changed = original, False
-    for word, result in zip(und.unknown, multi_search(index, searches)):
+    for typed, known in und.corrected:  # Chinese typos by sound, as index/query.py suggest_spelling
+        if typed not in suggestion:
+            suggestion = normalise_text(suggestion)
+        if typed in suggestion:
+            suggestion = suggestion.replace(typed, known, 1)
+            changed = True
+    for word, result in zip(und.unknown, multi_search(index, searches) if searches else []):
         tokens = [t for h in result.get("hits", []) for hl in h.get("highlights", []) for t in hl.get("matched_tokens", [])]
         found = tokens[0].lower() if tokens and isinstance(tokens[0], str) else None
         if found and found != word.lower():
