@@ -21,7 +21,8 @@ ORDER = ("ics", "ccs", "committees", "iso", "iec", "ieee", "oiml", "cie", "zh-ti
 def demo_files() -> list[Path]:
     """The demo's files in load order."""
     folder = Path(__file__).resolve().parent / "demo_data"
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".jsonl", ".yaml")
+                   and not p.name.startswith((".", "README")))
 
     def rank(p: Path) -> tuple[int, str]:
         stem = p.name.split(".")[0]
