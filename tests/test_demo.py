@@ -31,8 +31,37 @@ def show(home, ref):
 def test_demo_is_big_enough_and_mixed(demo_home):
     stats = json.loads(CliRunner().invoke(main, ["--home", str(demo_home), "stats", "--json"]).stdout)
     assert stats["records"] >= 1300
-    assert {"ISO", "IEC", "GB"} <= set(stats["by_publisher"])
+    assert {"ISO", "IEC", "IEEE", "OIML", "CIE", "API", "ASME", "ASTM", "MSS", "EN", "DIN", "BS", "JIS", "UL",
+            "GB", "JB", "QB", "QC", "DB33", "T/ZZB"} <= set(stats["by_publisher"]), sorted(stats["by_publisher"])
     assert stats["by_status"]["withdrawn"] > 100 and stats["by_status"]["replaced"] > 100
+    # Records by level (catalogue.levels): every level the museum collects is present.
+    assert {"international", "foreign", "national", "industry", "local", "group"} <= set(stats["by_level"])
+    assert sum(stats["by_level"].values()) == stats["records"]
+    assert stats["by_level"]["international"] > stats["by_level"]["foreign"] > 100
+
+
+#: Shelf-mark codes of the five pillar industries (scripts/demo_selection.py).
+PILLARS = ("VAL", "ELE", "EYE", "SHO", "AUT")
+CHINESE_LEVELS = ("national", "industry", "local", "group")
+
+
+def test_demo_holdings_are_the_museums_collection_marked_as_demo(demo_home):
+    from catalogue.levels import level_of
+    from catalogue.store import Store
+
+    with Store(demo_home) as store:
+        rows = store.db.execute("SELECT h.shelf_mark, h.note, s.designation FROM holdings h "
+                                "JOIN standards s ON s.key = h.key").fetchall()
+    assert len(rows) >= 1300
+    assert all(note == "演示馆藏 / demo holding" for _mark, note, _d in rows)
+    marks = [mark for mark, _note, _d in rows]
+    assert len(set(marks)) == len(marks)
+    assert all(m.startswith("DEMO-") and m.split("-")[1] in PILLARS and m.split("-")[2].isdigit() for m in marks)
+    by_industry = {code: sum(1 for m in marks if m.split("-")[1] == code) for code in PILLARS}
+    assert all(n >= 50 for n in by_industry.values()), by_industry
+    levels = [level_of(d) for _m, _n, d in rows]
+    assert sum(1 for lvl in levels if lvl in CHINESE_LEVELS) >= 300
+    assert {"international", "foreign"} <= set(levels)
 
 
 def test_iso_5208_chain_back_to_1982(demo_home):
@@ -158,3 +187,105 @@ def test_the_demo_makes_no_accounts_and_says_once_how_to_add_them(demo_home):
                                input="a-long-password-for-the-demo\n")
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["enterprise_id"] == enterprises["91330300PDY0000288"]
+
+
+def test_museum_standards_resolve_to_the_edition_in_force(demo_home):
+    api = show(demo_home, "API 6D")
+    assert (api["designation"], api["status"], api["resolved_from"]) == ("API Spec 6D-2021", "current", "API 6D")
+    assert api["titles"]["en"] == "Specification for Valves"
+    assert [e["designation"] for e in api["editions"]] == ["API Spec 6D-2008", "API Spec 6D-2014", "API Spec 6D-2021"]
+    asme = show(demo_home, "ASME B16.34")
+    assert (asme["designation"], asme["status"]) == ("ASME B16.34-2020", "current")
+    gb = show(demo_home, "GB/T 12238")
+    assert (gb["designation"], gb["status"], gb["ccs"]) == ("GB/T 12238-2008", "current", "J16")
+    assert [r["target"] for r in gb["relations"] if r["type"] == "replaces"] == ["GB/T 12238-1989"]
+
+
+def test_a_researched_record_names_the_page_it_was_read_on(demo_home):
+    data = show(demo_home, "API Spec 6D-2021")
+    sources = {p["source"] for p in data["provenance"]}
+    assert "https://documentsales.org/api-2022/41841-api-spec-6d.html" in sources
+    assert all(p["source"].startswith(("https://", "http://")) for p in data["provenance"]
+               if p["field"] in ("titles", "status", "dates", "edition")), data["provenance"]
+    # A record of the real Chinese pages keeps its shared-data file as provenance.
+    gb = show(demo_home, "GB/T 20223-2018")
+    assert not any(p["source"].startswith("http") for p in gb["provenance"])
+
+
+#: Members of the demo systems and schemes whose record has titles in both languages
+#: (docs/demo-catalogue.md; the build's summary prints the count).
+BOTH_LANGUAGES = 25
+
+
+def unsourced() -> dict[str, list[str]]:
+    """The members no source lets us catalogue, as scripts/build_demo.py wrote them."""
+    from catalogue.demo import demo_files
+
+    path = demo_files()[0].parent / "unsourced.txt"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            designation, files = line.split("\t")
+            out[designation] = files.split()
+    return out
+
+
+def test_every_member_of_the_demo_systems_and_schemes_resolves_or_is_listed_unsourced(demo_home):
+    import yaml
+
+    from catalogue.demo import demo_files
+    from catalogue.designation import try_parse
+    from catalogue.store import Store
+    from catalogue.systems import member_keys, member_state
+
+    cited: dict[str, set[str]] = {}
+
+    def walk(value, stem):
+        if isinstance(value, str):
+            if try_parse(value) is not None:
+                cited.setdefault(value.strip(), set()).add(stem)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v, stem)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, stem)
+
+    for path in demo_files():
+        if path.name.startswith(("systems.", "schemes.")):
+            walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name.split(".")[1])
+    listed = unsourced()
+    both = 0
+    with Store(demo_home) as store:
+        for designation, stems in sorted(cited.items()):
+            state = member_state(store, *member_keys(designation)[1:])
+            if designation in listed:
+                assert state["state"] == "missing", f"{designation} is listed unsourced but resolves"
+                assert set(listed[designation]) == stems
+                continue
+            assert state["state"] != "missing", f"{designation} (cited in {sorted(stems)}) resolves to nothing " \
+                                                "and is not in catalogue/demo_data/unsourced.txt"
+            # An undated member of a withdrawn work (ISO 12149, GB 13511.1) names no edition in
+            # force: its newest edition stands for it.
+            _display, _key, work = member_keys(designation)
+            rec = store.get(state["key"]) if state["key"] else store.editions(work)[-1]
+            both += bool(rec.titles.get("zh") and rec.titles.get("en"))
+    assert set(listed) <= set(cited)
+    assert "JIS B 2071" in listed and "GB/T 21465" in listed
+    # docs/demo-catalogue.md reports how many have titles in both languages.
+    assert both >= BOTH_LANGUAGES, both
+
+
+def test_an_unsourced_member_gets_the_honest_answer(demo_home):
+    """JIS B 2071: no page gives its year or title, so the catalogue says it does not hold it and
+    what it knows of it (the system citing it), and invents nothing."""
+    result = CliRunner().invoke(main, ["--home", str(demo_home), "search", "JIS B 2071", "--json"])
+    data = json.loads(result.stdout)
+    assert data["total"] == 0 and result.exit_code == 1
+    assert [n["designation"] for n in data["not_held"]] == ["JIS B 2071"]
+    assert {r["id"] for r in data["related"] if r["why"] == "system"} == {"valves"}
+    text = CliRunner().invoke(main, ["--home", str(demo_home), "--lang", "en", "search", "JIS B 2071"]).output
+    assert "JIS B 2071 is not in the catalogue." in text
+    gb = json.loads(CliRunner().invoke(main, ["--home", str(demo_home), "search", "GB/T 21465", "--json"]).stdout)
+    assert [n["designation"] for n in gb["not_held"]] == ["GB/T 21465"]
+    assert gb["not_held"][0]["lookup"]["url"].startswith("https://openstd.samr.gov.cn/")
