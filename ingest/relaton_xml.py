@@ -23,6 +23,7 @@ from typing import BinaryIO, Iterator
 from lxml import etree
 
 from catalogue.records import Problem, Reading, Standard
+from ingest.files import folder_problem, walk_folder
 from ingest.relaton_model import (
     Built, Collection, base_designation, degree_of, fold_word, language_code, read_relation, status_of,
     why_not_a_standard, VARIANT_DOCTYPES,
@@ -46,15 +47,19 @@ def read(path) -> Iterator[Reading]:
     path = Path(path)
     if path.is_dir():
         collection = Collection()
-        for member in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
+        for member, why in walk_folder(path):
+            if why is not None:
+                yield Reading(problem=folder_problem(path, member, why))
+                continue
+            inside = member.relative_to(path).as_posix()
             with open(member, "rb") as fp:
                 if not member.name.lower().endswith(".xml") and not sniff(fp.read(4096)):
                     continue
                 fp.seek(0)
                 # Problems name the folder as given plus '!member', like archive members.
-                for reading, built in _read_document(fp, f"{path}!{member.name}"):
+                for reading, built in _read_document(fp, f"{path}!{inside}"):
                     if reading.item is not None or reading.skipped is not None:
-                        reading.source = member.name
+                        reading.source = inside
                     yield from collection.add(reading, built)
         for reading in collection.finish():
             if reading.skipped is not None and not reading.skipped.file:
