@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from catalogue.records import Problem, Reading, Standard
+from ingest import bounded_json
 from ingest.files import looks_like_html, read_path
 from ingest.relaton_model import status_of
 
@@ -86,7 +87,7 @@ def read_hbba(fp: BinaryIO, name: str) -> Iterator[Reading]:
 def read_list(raw: bytes, name: str) -> Iterator[Reading]:
     """The ``records`` of one search-list answer."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = bounded_json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         yield Reading(problem=Problem(name, None, None, f"not UTF-8 text (byte {exc.start} cannot be decoded)."))
         return

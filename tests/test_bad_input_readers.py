@@ -1,0 +1,87 @@
+"""Readers' bad inputs (issue 14, part B), run in-process on a real catalogue home: each case is one
+clear problem naming the file (and line, field or member) and the reason, the contract's exit code
+(1: something was rejected), bounded time, and the file's good records still land.
+
+The bigger, slower corpus that measures memory in child processes is tests/test_bad_input.py.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from catalogue.cli import main
+
+from conftest import FIXTURES
+
+SMALL = FIXTURES / "catalogue" / "small.jsonl"
+
+
+@pytest.fixture
+def home(tmp_path):
+    home = tmp_path / "home"
+    result = CliRunner().invoke(main, ["--home", str(home), "ingest", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def ingest_json(home, *args):
+    result = CliRunner().invoke(main, ["--home", str(home), "ingest", "--json", *map(str, args)])
+    assert result.stdout.strip().startswith("{"), result.output
+    return result.exit_code, json.loads(result.stdout.strip().splitlines()[0]), result
+
+
+def designations(home) -> set[str]:
+    with sqlite3.connect(home / "catalogue.sqlite3") as db:
+        return {row[0] for row in db.execute("SELECT designation FROM standards")}
+
+
+GOOD_LINES = [{"designation": "ISO 9001:2015", "titles": {"en": "Quality management systems — Requirements"}},
+              {"designation": "ISO 14001:2015", "titles": {"en": "Environmental management systems"}},
+              {"designation": "ISO 45001:2018", "titles": {"en": "Occupational health and safety management systems"}}]
+
+
+def test_jsonl_deep_and_wrong_shaped_lines_are_a_problem_each_and_the_good_lines_land(home, tmp_path):
+    """Old: a wrong-shaped field reached the store ("could not be written ... type 'list' is not
+    supported") and nothing of the file landed; a deep line was a RecursionError."""
+    bad = [({"designation": 5}, "designation", "'designation' must be a text; not the number 5"),
+           ({"designation": "ISO 1:2000", "titles": {"en": 5}}, "titles", "'titles' must be an object of texts by language"),
+           ({"designation": "ISO 1:2000", "titles": ["a list"]}, "titles", "'titles' must be an object of texts by language"),
+           ({"designation": "ISO 1:2000", "ics": "23.060"}, "ics", "'ics' must be a list of texts; not a text"),
+           ({"designation": "ISO 1:2000", "dates": []}, "dates", "'dates' must be an object of dates"),
+           ({"designation": "ISO 1:2000", "relations": [1]}, "relations", "'relations' must be a list of objects"),
+           ({"designation": "ISO 1:2000", "holdings": [{"format": 3}]}, "holdings", "'holdings' must be a list of objects"),
+           ({"designation": "ISO 1:2000", "edition": {"a": 1}}, "edition", "'edition' must be a number or a text"),
+           ({"kind": "class", "scheme": 5, "code": []}, "scheme", "'scheme' must be a text"),
+           ({"kind": "committee", "reference": {}}, "reference", "'reference' must be a text; not an object"),
+           ({"kind": 5}, "kind", "'kind' must be a text")]
+    lines = [json.dumps(GOOD_LINES[0])] + [json.dumps(b[0]) for b in bad] + [json.dumps(GOOD_LINES[1])]
+    lines.append("[" * 100_000 + "]" * 100_000)  # past the interpreter's recursion limit
+    lines.append('{"designation": "ISO 2:2000", "titles": ' + '{"a": ' * 40 + "1" + "}" * 40 + "}")  # past the bound
+    lines.append(json.dumps(GOOD_LINES[2]))
+    path = tmp_path / "shapes.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    code, report, _ = ingest_json(home, path)
+    assert time.monotonic() - started < 10
+    assert code == 1 and report["added"] == 3 and report["rejected"] == len(bad) + 2
+    got = [(p["line"], p["field"], p["reason"]) for p in report["problems"]]
+    for lineno, (_, field, start) in enumerate(bad, 2):
+        assert any(line == lineno and f == field and reason.startswith(start) and reason.endswith("the line was skipped.")
+                   for line, f, reason in got), (lineno, got)
+    deep = "the JSON nests deeper than 32 levels, more than any record needs; it was not read."
+    assert (len(bad) + 3, None, deep) in got and (len(bad) + 4, None, deep) in got
+    assert all(p["file"] == str(path) for p in report["problems"])
+    assert {g["designation"] for g in GOOD_LINES} <= designations(home)
+
+
+def test_json_depth_bound_is_one_shared_helper():
+    from ingest import bounded_json
+    assert bounded_json.loads("[" * 32 + "]" * 32) == json.loads("[" * 32 + "]" * 32)
+    for text in ("[" * 33 + "]" * 33, "[" * 100_000 + "]" * 100_000):
+        with pytest.raises(bounded_json.TooDeep):
+            bounded_json.loads(text)
