@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from catalogue.records import Holding, Problem, Reading, Standard
+from ingest.workbook import worksheet_rows
 
 
 #: Record field -> accepted headings (already normalised: NFKC, case-folded, single spaces).
@@ -183,11 +184,7 @@ def read_sheet_xlsx(fp: BinaryIO, name: str) -> Iterator[Reading]:
             yield Reading(problem=Problem(name, None, None, "This workbook has no worksheet."))
             return
         chosen = next((s for s in sheets if s.title.strip().casefold() in ("标准", "standards")), sheets[0])
-        # Read the cells before yielding: a warnings filter must not stay changed while suspended.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            rows = [(n, list(values), None) for n, values in
-                    enumerate(chosen.iter_rows(min_row=1, values_only=True), 1)]
+        rows = [(n, values, None) for n, values in worksheet_rows(chosen)]
     except Exception as exc:  # a worksheet whose XML breaks part-way
         yield Reading(problem=Problem(name, None, None, f"This worksheet cannot be read ({exc})."))
         return

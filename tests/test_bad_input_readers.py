@@ -125,3 +125,53 @@ def test_csv_quote_that_never_closes_costs_one_row_and_a_bounded_read():
     [problem] = [r.problem for r in readings if r.problem]
     assert problem.line == 2 and f"a quoted cell runs over more than {MAX_RECORD_LINES} text lines" in problem.reason
     assert len([r for r in readings if r.item]) == 1000 and seconds < 5
+
+
+def write_stale_dimension_xlsx(path: Path) -> list[str]:
+    """A workbook of a heading and 5 rows whose <dimension ref> claims only A1:C2 (as other tools leave it)."""
+    import re
+    import zipfile
+
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["标准号", "中文名称", "英文名称"])
+    rows = [("GB/T 13927-2022", "工业阀门 压力试验", "Industrial valves - Pressure testing"),
+            ("GB/T 12238-2008", "法兰和对夹连接弹性密封蝶阀", "Flanged and wafer resilient seal butterfly valves"),
+            ("GB/T 12224-2015", "钢制阀门 一般要求", "Steel valves - General requirements"),
+            ("GB/T 12220-2015", "工业阀门 标志", "Industrial valves - Marking"),
+            ("GB/T 21465-2008", "阀门 术语", "Valves - Terminology")]
+    for row in rows:
+        sheet.append(list(row))
+    fresh = path.with_suffix(".fresh.xlsx")
+    book.save(fresh)
+    with zipfile.ZipFile(fresh) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:C2"', data)
+                assert count == 1
+            dst.writestr(info, data)
+    fresh.unlink()
+    return [r[0] for r in rows]
+
+
+def test_xlsx_with_a_stale_dimension_loses_no_row(home, tmp_path):
+    """Old: the sheet reader trusted <dimension ref="A1:C2">: 1 of 5 rows landed, exit 0."""
+    path = tmp_path / "stale.xlsx"
+    wanted = write_stale_dimension_xlsx(path)
+    code, report, _ = ingest_json(home, path)
+    assert code == 0 and report["added"] == 5 and report["problems"] == []
+    assert set(wanted) <= designations(home)
+
+
+def test_every_workbook_reader_reads_past_a_stale_dimension(tmp_path):
+    """The sheet reader and the list reader (check-refs) share ingest.workbook.worksheet_rows."""
+    from ingest.sheet import read_sheet
+    from ingest.standard_list import read_standard_list
+    path = tmp_path / "stale.xlsx"
+    wanted = write_stale_dimension_xlsx(path)
+    with open(path, "rb") as fp:
+        assert [r.item.designation for r in read_sheet(fp, path.name) if r.item] == wanted
+    listed = read_standard_list(path.name, path.read_bytes())
+    assert [line.text for line in listed.lines] == wanted
