@@ -194,7 +194,7 @@ def read_record(element, name: str, built: Built | None = None) -> Reading:
         return Reading(problem=Problem(name, line, "designation", "This record has no docidentifier."))
     built.variant_of = base_designation(designation, doctype) or (designation if doctype in VARIANT_DOCTYPES else "")
     record = Standard(designation=designation, titles=pick_titles(element))
-    warnings: list[Problem] = []
+    warnings: list[Problem] = entity_warnings(element, name)
     for date in find_children(element, "date"):
         kind = date.get("type") or ""
         target = {"published": "published", "issued": "published", "implemented": "in_force",
@@ -246,6 +246,28 @@ def read_record(element, name: str, built: Built | None = None) -> Reading:
         if why:
             warnings.append(Problem(name, status.sourceline, "status", why))
     return Reading(item=record, line=line, warnings=warnings)
+
+
+def entity_warnings(element, name: str) -> list[Problem]:
+    """A warning for each element of a record whose text uses an entity (``<title>&xxe;</title>``).
+
+    Entities are never resolved (an external one would read a file or an address), so the text
+    they stand for is left out; the librarian is told which element lost it instead of seeing a
+    title silently missing (issue 14).
+    """
+    found: dict[object, list[str]] = {}
+    for entity in element.iter(etree.Entity):
+        owner = entity.getparent()
+        found.setdefault(owner, []).append(entity.text or f"&{entity.name};")
+    out = []
+    for owner, names in found.items():
+        tag = strip_namespace(owner)
+        field = {"title": "titles", "abstract": "scope"}.get(tag, tag)
+        shown = ", ".join(dict.fromkeys(names))
+        out.append(Problem(name, owner.sourceline, field, (
+            f"the <{tag}> uses the entity {shown}, which we never resolve (it may name a file or a web address); "
+            "the text it stands for was left out.")))
+    return out
 
 
 def _authors_are_people(element) -> bool:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from catalogue.records import Holding, Problem, Reading, Standard
+from ingest.text_encoding import fold_traditional, looks_like_big5, misread_encoding
 from ingest.workbook import worksheet_rows
 
 
@@ -112,6 +113,8 @@ def sniff(head: bytes) -> bool:
     if head.startswith(b"PK\x03\x04"):
         return b"xl/" in head
     text = _decode_head(head)
+    if text is not None and looks_like_big5(head):  # GB18030 reads Big5 into wrong characters
+        text = head.decode("big5", errors="ignore")
     if text is None:
         return False
     lines = text.splitlines()[:HEADER_SEARCH_ROWS]
@@ -218,7 +221,10 @@ def check_zip_sizes(fp: BinaryIO) -> str | None:
 
 
 def decode_sheet_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str | None]:
-    """Decide the encoding once: the given one, else a BOM, else UTF-8, else GB18030 (Chinese Excel)."""
+    """Decide the encoding once: the given one, else a BOM, else UTF-8, else GB18030 (Chinese Excel).
+
+    UTF-16 without a BOM and Big5 are told apart only to name them (ingest.text_encoding).
+    """
     if encoding:
         try:
             return data.decode(encoding), None
@@ -232,10 +238,16 @@ def decode_sheet_bytes(data: bytes, encoding: str | None = None) -> tuple[str, s
                 return data.decode(codec).lstrip("\ufeff"), None
             except UnicodeDecodeError as exc:
                 return "", f"This file starts with a {codec} byte-order mark but is not valid {codec} (byte {exc.start})."
+    misread = misread_encoding(data, utf8=False)  # UTF-16 without BOM is valid UTF-8, full of NULs
+    if misread:
+        return "", misread
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         utf8_at = exc.start
+    misread = misread_encoding(data)
+    if misread:
+        return "", misread
     try:
         return data.decode("gb18030"), None
     except UnicodeDecodeError as exc:
@@ -581,7 +593,7 @@ def _one_line(value: Any) -> str:
 
 
 def _normalise(text: Any) -> str:
-    return " ".join(unicodedata.normalize("NFKC", str(text or "")).casefold().split())
+    return " ".join(fold_traditional(unicodedata.normalize("NFKC", str(text or ""))).casefold().split())
 
 
 def _heading_field(heading: Any) -> str | None:

@@ -175,3 +175,59 @@ def test_every_workbook_reader_reads_past_a_stale_dimension(tmp_path):
         assert [r.item.designation for r in read_sheet(fp, path.name) if r.item] == wanted
     listed = read_standard_list(path.name, path.read_bytes())
     assert [line.text for line in listed.lines] == wanted
+
+
+BAD = FIXTURES / "bad"
+
+
+def test_a_title_made_of_an_external_entity_is_a_warning_not_silently_dropped(home, tmp_path):
+    """Old: the record landed with no title and nothing said why (exit 0, no warning)."""
+    code, report, _ = ingest_json(home, BAD / "xxe.xml")
+    assert code == 0 and report["added"] + report["updated"] + report["unchanged"] == 1
+    assert report["warnings"] == [{"file": str(BAD / "xxe.xml"), "line": 3, "field": "titles", "reason": (
+        "the <title> uses the entity &xxe;, which we never resolve (it may name a file or a web address); "
+        "the text it stands for was left out.")}]
+    out = CliRunner().invoke(main, ["--home", str(home), "export"]).stdout
+    assert "GB/T 20223-2018" in out and "root:" not in out
+
+
+def test_an_sts_title_with_an_external_entity_is_a_warning(home, tmp_path):
+    path = tmp_path / "xxe-sts.xml"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE standard [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+                    '<standard><front><iso-meta><title-wrap xml:lang="en"><main>Valves &mdash; &xxe;</main></title-wrap>'
+                    '<std-ref type="dated">ISO 5208:2015</std-ref><doc-ident><sdo>ISO</sdo></doc-ident></iso-meta>'
+                    '</front></standard>\n', encoding="utf-8")
+    code, report, _ = ingest_json(home, path, "--format", "sts-xml")
+    assert code == 0 and report["added"] + report["updated"] + report["unchanged"] == 1
+    [warning] = report["warnings"]
+    assert warning["file"] == str(path) and warning["reason"].startswith(
+        "the file declares the external entities &xxe; (file:///etc/passwd), which we never read")
+
+
+SIMPLIFIED = "标准号,中文名称\nGB/T 13927-2022,工业阀门 压力试验\nGB/T 12238-2008,法兰和对夹连接弹性密封蝶阀\n"
+TRADITIONAL = "標準號,中文名稱\nGB/T 13927-2022,工業閥門 壓力試驗\nGB/T 12238-2008,法蘭和對夾連接彈性密封蝶閥\n"
+
+
+@pytest.mark.parametrize("encoding, text, found, option", [
+    ("big5", TRADITIONAL, "This file looks like Big5 (traditional Chinese) text", "--encoding big5"),
+    ("utf-16-le", SIMPLIFIED, "This file looks like UTF-16-LE text without a byte-order mark", "--encoding utf-16-le"),
+    ("utf-16-be", SIMPLIFIED, "This file looks like UTF-16-BE text without a byte-order mark", "--encoding utf-16-be"),
+])
+def test_big5_and_utf16_without_bom_name_the_encoding_and_the_option(home, tmp_path, encoding, text, found, option):
+    """Old: 'No heading row found' (UTF-16), or the Big5 sheet taken for a scheme document."""
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(text.encode(encoding))
+    code, report, _ = ingest_json(home, path)
+    assert code == 1 and report["added"] == 0
+    [problem] = report["problems"]
+    assert problem["file"] == str(path) and problem["reason"].startswith(found) and option in problem["reason"]
+    code, report, _ = ingest_json(home, "--encoding", encoding, path)  # the advice works
+    assert code == 0 and report["added"] == 2 and report["problems"] == []
+    assert {"GB/T 13927-2022", "GB/T 12238-2008"} <= designations(home)
+
+
+def test_gb18030_with_traditional_headings_is_still_read(home, tmp_path):
+    path = tmp_path / "gbk-traditional.csv"
+    path.write_bytes(TRADITIONAL.encode("gb18030"))
+    code, report, _ = ingest_json(home, path)
+    assert code == 0 and report["added"] == 2
