@@ -34,13 +34,13 @@ def loads(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
         value = json.loads(text)
     except RecursionError:
         raise TooDeep(text if isinstance(text, str) else "", max_depth) from None
-    if _deeper_than(value, max_depth):
+    if deeper_than(value, max_depth):
         raise TooDeep(text if isinstance(text, str) else "", max_depth)
     return value
 
 
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether arrays and objects nest more than ``limit`` levels (walked without recursion)."""
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects (lists and dicts: JSON or YAML) nest more than ``limit`` levels (walked without recursion)."""
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()

@@ -47,6 +47,7 @@ from typing import Any, BinaryIO, Iterator
 import yaml
 
 from catalogue.records import Problem, Reading
+from ingest.bounded_json import deeper_than
 from ingest.files import folder_problem, read_path, walk_folder
 from ingest.relaton_mapping import build, build_standard  # noqa: F401 - build_standard: this module's API
 from ingest.relaton_model import Built, Collection, RecordError
@@ -131,7 +132,10 @@ def load_yaml(text: str) -> Any:
         return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - BoundedLoader is a SafeLoader
     if text.count("\n") > MAX_NODES:
         raise TooComplex(f"more than {MAX_NODES:,} lines")
-    return yaml.load(text, Loader=_BASE_LOADER)  # noqa: S506 - a safe loader
+    value = yaml.load(text, Loader=_BASE_LOADER)  # noqa: S506 - a safe loader
+    if deeper_than(value, MAX_DEPTH):  # libyaml alone stops only past 1,000 levels
+        raise TooComplex(f"nested deeper than {MAX_DEPTH} levels")
+    return value
 
 
 def sniff(head: bytes) -> bool:

@@ -231,3 +231,35 @@ def test_gb18030_with_traditional_headings_is_still_read(home, tmp_path):
     path.write_bytes(TRADITIONAL.encode("gb18030"))
     code, report, _ = ingest_json(home, path)
     assert code == 0 and report["added"] == 2
+
+
+def read_yaml_with(module_name: str, function: str, text: str) -> list:
+    import importlib
+    import io
+    reader = getattr(importlib.import_module(module_name), function)
+    started = time.monotonic()
+    readings = list(reader(io.BytesIO(text.encode("utf-8")), "deep.yaml"))
+    assert time.monotonic() - started < 10
+    return readings
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize("module_name, function, text, reason", [
+    # Old: accepted (libyaml's own limit is 1,000 levels; only documents with aliases were bounded).
+    ("ingest.relaton_yaml", "read_relaton_yaml", "docid:\n  id: ISO 1\ntitle: " + "[" * 150 + "]" * 150 + "\n",
+     "the YAML document is too complex to load (nested deeper than 100 levels); nothing was built from it."),
+    # Old: RecursionError tracebacks (pure-Python SafeLoader, no bound).
+    ("ingest.system_yaml", "read_system_yaml", "system:\n  id: x\n  nodes: " + DEEP + "\n",
+     "not valid YAML: nested deeper than 100 levels"),
+    ("ingest.register_yaml", "read_register_yaml", "register:\n  enterprises: " + DEEP + "\n",
+     "not valid YAML: nested deeper than 100 levels"),
+    # Old: built (a graph of 4.8 million values once expanded); now bounded like Relaton YAML.
+    ("ingest.system_yaml", "read_system_yaml", 'system:\n  a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+        f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(6)),
+     "not valid YAML: more than 200,000 values once its aliases are expanded"),
+])
+def test_yaml_depth_and_aliases_are_bounded_in_every_yaml_reader(module_name, function, text, reason):
+    [reading] = read_yaml_with(module_name, function, text)
+    assert reading.problem is not None and reading.problem.reason == reason
