@@ -263,3 +263,87 @@ DEEP = "[" * 50_000 + "]" * 50_000
 def test_yaml_depth_and_aliases_are_bounded_in_every_yaml_reader(module_name, function, text, reason):
     [reading] = read_yaml_with(module_name, function, text)
     assert reading.problem is not None and reading.problem.reason == reason
+
+
+# ------------------------------------------------------------ special files, names, archives, locks
+
+
+def test_special_files_and_bad_links_in_a_folder_are_refused_unopened_and_the_rest_lands(home, tmp_path):
+    """Old: a FIFO hung the ingest forever; a loop or a dangling link was a traceback losing the
+    folder; a non-UTF-8 name a traceback. Each is now one problem (or a warning for the name)."""
+    import os
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(json.dumps(GOOD_LINES[0]) + "\n", encoding="utf-8")
+    (folder / "loop").symlink_to("loop")
+    (folder / "dangling.jsonl").symlink_to("nowhere")
+    os.mkfifo(folder / "pipe.jsonl")
+    named = os.fsencode(folder) + b"/caf\xe9.jsonl"
+    with open(named, "wb") as fp:
+        fp.write((json.dumps(GOOD_LINES[1]) + "\n").encode("utf-8"))
+    started = time.monotonic()
+    code, report, _ = ingest_json(home, folder)
+    assert time.monotonic() - started < 30
+    reasons = {p["file"]: p["reason"] for p in report["problems"]}
+    assert reasons == {
+        str(folder / "dangling.jsonl"): "the link points at nowhere, which does not exist.",
+        str(folder / "loop"): "the link (to loop) loops back on itself; it was not followed.",
+        str(folder / "pipe.jsonl"): "this is a named pipe (FIFO), not a regular file; it was not opened."}
+    assert code == 1 and report["added"] == 2
+    [warning] = report["warnings"]
+    assert warning["file"] == str(folder) + "/caf\\xe9.jsonl" and warning["reason"].startswith("the file name is not UTF-8")
+    assert {GOOD_LINES[0]["designation"], GOOD_LINES[1]["designation"]} <= designations(home)
+
+
+def test_a_fifo_given_directly_is_refused_without_being_opened(home, tmp_path):
+    import os
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    code, report, _ = ingest_json(home, fifo)  # opening it would block forever: no writer; 2: nothing to read
+    assert time.monotonic() - started < 10
+    assert code == 2 and report["problems"] == [{"file": str(fifo), "line": None, "field": None,
+                                                 "reason": "this is a named pipe (FIFO), not a regular file; it was not opened."}]
+
+
+def test_a_cut_tar_xz_lands_nothing_and_says_it_was_cut(home, tmp_path):
+    """Old: the records before the cut landed (8,244 of the IEC archive) and nothing said so."""
+    import tarfile
+    folder = FIXTURES / "readers" / "relaton-yaml"
+    archive = tmp_path / "records.tar.xz"
+    members = [p for p in sorted(folder.glob("*.yaml")) if not p.name.startswith("bad-")]
+    with tarfile.open(archive, "w:xz") as tar:
+        for _ in range(20):  # enough compressed bytes that a cut falls after whole members
+            for path in members:
+                tar.add(path, arcname=f"{_}/{path.name}")
+    data = archive.read_bytes()
+    whole = tmp_path / "whole.tar.xz"
+    whole.write_bytes(data)
+    archive.write_bytes(data[: len(data) * 2 // 3])
+    before = designations(home)
+    code, report, _ = ingest_json(home, archive)
+    assert code == 1 and report["added"] == 0 and report["updated"] == 0
+    [problem] = report["problems"]
+    assert problem["file"] == str(archive) and problem["reason"].startswith("the archive is cut short or damaged after ")
+    assert "a file lands whole or not at all, so nothing of it was kept" in problem["reason"]
+    assert designations(home) == before
+    code, report, _ = ingest_json(home, whole)  # the same archive whole lands
+    assert code in (0, 1) and report["added"] > 0
+
+
+def test_a_locked_store_is_reported_as_locked_not_as_a_write_failure(home, tmp_path, monkeypatch):
+    """Old: "could not be written (database is locked)", as if the disk had refused the write."""
+    monkeypatch.setenv("CATALOGUE_LOCK_TIMEOUT", "0.5")
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(GOOD_LINES[2]) + "\n", encoding="utf-8")
+    holder = sqlite3.connect(home / "catalogue.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's write lock, held past the timeout
+    try:
+        result = CliRunner().invoke(main, ["--home", str(home), "ingest", str(path)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code != 0
+    assert "is locked: another process" in result.output and "held its write lock for more than 0.5 s" in result.output
+    assert "could not be written" not in result.output
+    assert GOOD_LINES[2]["designation"] not in designations(home)
