@@ -1,15 +1,27 @@
-"""Search latency: our Whoosh index against SQLite FTS5 (bm25) over the same records, same run.
+"""Search latency: our Whoosh index beside SQLite FTS5 (bm25) and tantivy (BM25) over the same
+records and queries, same run.
 
     .venv/bin/python bench/search_latency.py --records 1300          # synthetic catalogue
     .venv/bin/python bench/search_latency.py --records 94000 --queries 60
     .venv/bin/python bench/search_latency.py --home instance          # the store in a catalogue home
-    .venv/bin/python bench/search_latency.py --home instance --index /tmp/ix --rss   # reuse a build
+    .venv/bin/python bench/search_latency.py --home instance --index /tmp/ix --tantivy-index /tmp/tv --rss
+    .venv/bin/python bench/search_latency.py --home instance --backend typesense --rss --result out.json
+
+``--backend typesense`` measures the Typesense backend instead of Whoosh (the cluster in
+CATALOGUE_TYPESENSE_NODES, else a server started for the run: bench/typesense_peer.py; with
+CATALOGUE_TYPESENSE_COLLECTION naming a filled collection of the same records, the build is
+skipped); --rss then also reports the server's resident memory.
+
+The peers: FTS5 in bench/fts5_peer.py (in memory; a copy on disk for the fresh process), tantivy
+(PyPI `tantivy`) in bench/tantivy_peer.py (a temporary folder, or --tantivy-index).
 
 Query classes: designation, two English words, Chinese, two words with three facet filters,
 prefix (autocomplete). Every search asks for facets (the issue's targets include them).
-Prints p50 and p95 in milliseconds per class, for both engines, the build times, the load
-average before and after, and with --rss the resident memory of a fresh process that opens the
-index, warms it and runs every query once (what one server worker holds).
+Prints p50 and p95 in milliseconds per class for the three engines, the build times, the load
+average before and after, and with --rss one fresh process per engine (bench/fresh_process.py)
+that imports the engine, opens the index and answers its first query (the cold open), then runs
+every query once: its resident memory at start, after the first answer, after all queries and at
+peak (what one server worker holds). --result writes every number as JSON.
 """
 from __future__ import annotations
 
@@ -18,7 +30,7 @@ import json
 import os
 import random
 import re
-import sqlite3
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +43,9 @@ sys.path.insert(0, str(ROOT))
 
 from catalogue.records import Standard  # noqa: E402
 from index import SearchIndex  # noqa: E402
+
+from bench import tantivy_peer  # noqa: E402
+from bench.fts5_peer import build_fts, fts_search, save_fts  # noqa: E402
 
 EN_WORDS = ("valves gate globe ball butterfly check safety pressure testing metallic industrial steel flanged "
             "switchgear controlgear circuit breakers contactors low voltage socket outlets plugs household "
@@ -103,85 +118,35 @@ def _words(title: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z]{4,}", title) if w.lower() not in ("with", "from", "part", "general")]
 
 
-def build_fts(records: list[Standard]) -> sqlite3.Connection:
-    """FTS5 over the same records: English (porter) and Chinese (trigram) tables, facets as columns."""
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE meta(rowid INTEGER PRIMARY KEY, key, designation, publisher, status, decade, ics)")
-    db.execute("CREATE VIRTUAL TABLE fts USING fts5(designation, title_en, tokenize='porter unicode61')")
-    db.execute("CREATE VIRTUAL TABLE fts_zh USING fts5(title_zh, tokenize='trigram')")
-    for i, r in enumerate(records, start=1):
-        year = r.year or r.published[:4]
-        db.execute("INSERT INTO meta VALUES (?,?,?,?,?,?,?)",
-                   (i, r.key, r.designation, r.publisher, r.status, year[:3] + "0s" if year else "",
-                    r.ics[0] if r.ics else ""))
-        db.execute("INSERT INTO fts(rowid, designation, title_en) VALUES (?,?,?)",
-                   (i, r.designation, r.titles.get("en", "")))
-        db.execute("INSERT INTO fts_zh(rowid, title_zh) VALUES (?,?)", (i, r.titles.get("zh", "")))
-    db.commit()
-    return db
-
-
-def fts_search(db: sqlite3.Connection, kind: str, text: str, filters: dict | None) -> int:
-    """One FTS5 search like ours: top 20 by bm25 plus publisher/status/decade counts."""
-    if kind == "prefix":
-        words = text.replace(":", " ").replace("/", " ").split()
-        match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-        return len(db.execute("SELECT designation FROM fts WHERE designation MATCH ? LIMIT 8", (match,)).fetchall())
-    if kind == "Chinese":
-        table, match = "fts_zh", f'"{text}"'
-    elif kind == "designation":
-        table, match = "fts", "designation : " + " ".join(f'"{w}"' for w in text.replace(":", " ").replace("/", " ").split())
-    else:
-        table, match = "fts", " ".join(f'"{w}"' for w in text.split())
-    where, args = f"{table} MATCH ?", [match]
-    for name, values in (filters or {}).items():
-        where += f" AND meta.{name} IN ({','.join('?' * len(values))})"
-        args.extend(values)
-    sql = f"SELECT meta.key FROM {table} JOIN meta ON meta.rowid = {table}.rowid WHERE {where} ORDER BY bm25({table}) LIMIT 20"
-    hits = db.execute(sql, args).fetchall()
-    for facet in ("publisher", "status", "decade"):
-        db.execute(f"SELECT meta.{facet}, count(*) FROM {table} JOIN meta ON meta.rowid = {table}.rowid "
-                   f"WHERE {where} GROUP BY 1", args).fetchall()
-    return len(hits)
-
-
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return statistics.median(ordered), p95
 
 
-def read_rss_mb() -> tuple[float, float]:
-    """This process's resident memory now and at its peak, in MB (Linux /proc): (812.4, 840.1)."""
-    found = {}
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                found[line.split(":")[0]] = int(line.split()[1]) / 1024
-    return found.get("VmRSS", 0.0), found.get("VmHWM", 0.0)
-
-
-def measure_rss(index_dir: Path, queries_file: Path) -> int:
-    """Child mode of --rss: open the index, warm it, run every query once, print RSS as JSON."""
-    before = read_rss_mb()[0]
-    ix = SearchIndex(index_dir)
-    ix.warm()
-    warmed = read_rss_mb()[0]
-    for kind, items in json.loads(queries_file.read_text(encoding="utf-8")).items():
-        for text, filters in items:
-            if kind == "prefix":
-                ix.suggest(text)
-            else:
-                ix.search(text, filters=filters)
-    now, peak = read_rss_mb()
-    print(json.dumps({"start": round(before), "warmed": round(warmed), "after": round(now), "peak": round(peak)}))
-    ix.close()
-    return 0
-
-
 def load_average() -> str:
     """The 1-minute load average, as text: '1.52'."""
     return f"{os.getloadavg()[0]:.2f}"
+
+
+def fresh_process(engine: str, index: Path, queries_file: Path) -> dict:
+    """Run bench/fresh_process.py for one engine: its cold open, RSS, and the process's wall time."""
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "fresh_process.py"), engine, str(index), str(queries_file)],
+                         capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    result["process_s"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def build_tantivy(records: list[Standard], folder: Path) -> bool:
+    """Build the tantivy index in folder unless it already holds these records; True when reused."""
+    if tantivy_peer.count(folder) == len(records):
+        return True
+    if (folder / "meta.json").exists():  # a tantivy index of other records: replace it
+        shutil.rmtree(folder)
+    tantivy_peer.build(records, folder)
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,12 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--procs", type=int, default=1, help="writer processes for the Whoosh build")
     parser.add_argument("--index", type=Path,
                         help="keep the Whoosh index in this folder and reuse it when it is there (skips the build)")
+    parser.add_argument("--tantivy-index", type=Path,
+                        help="keep the tantivy index in this folder and reuse it when it holds as many records")
     parser.add_argument("--rss", action="store_true",
-                        help="also measure a fresh process's RSS after opening, warming and running the queries")
-    parser.add_argument("--measure-rss", nargs=2, type=Path, metavar=("INDEX", "QUERIES"), help=argparse.SUPPRESS)
+                        help="also run a fresh process per engine: cold open (open + first answer) and resident memory")
+    parser.add_argument("--result", type=Path, help="also write every number as JSON to this file")
+    parser.add_argument("--backend", choices=("whoosh", "typesense"), default="whoosh",
+                        help="the search backend to measure beside FTS5 and tantivy (default whoosh)")
     args = parser.parse_args(argv)
-    if args.measure_rss:
-        return measure_rss(*args.measure_rss)
     load_before = load_average()
 
     if args.home:
@@ -208,62 +175,105 @@ def main(argv: list[str] | None = None) -> int:
     else:
         records = make_records(args.records)
 
+    nodes = []
+    if args.backend == "typesense":
+        from bench.typesense_peer import use_typesense
+
+        nodes = use_typesense(collection="latency")
+    ours_name = "ours" if args.backend == "whoosh" else "ts"
+    engines = (ours_name, "fts5", "tantivy")
+    result = {"records": len(records), "queries_per_class": args.queries, "backend": args.backend,
+              "notes": [tantivy_peer.ZH_NOTE], "build_s": {}, "reused": {}, "latency_ms": {}}
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         index_dir = args.index or Path(tmp) / "index"
         started = time.perf_counter()
-        reuse = (index_dir / "CURRENT").exists()
-        ix = SearchIndex(index_dir, procs=args.procs)
+        if args.backend == "typesense":
+            from index.typesense_backend import TypesenseIndex
+
+            ix = TypesenseIndex(index_dir)
+            reuse = ix.healthy() and ix.count() == len({r.key for r in records if r.key})
+        else:
+            reuse = (index_dir / "CURRENT").exists()
+            ix = SearchIndex(index_dir, procs=args.procs)
         if not reuse or not ix.healthy() or ix.count() != len({r.key for r in records if r.key}):
             ix.rebuild(records)
             reuse = False
-        build_whoosh = time.perf_counter() - started
+        result["build_s"][ours_name], result["reused"][ours_name] = round(time.perf_counter() - started, 3), reuse
         started = time.perf_counter()
         db = build_fts(records)
-        build_fts_s = time.perf_counter() - started
+        result["build_s"]["fts5"], result["reused"]["fts5"] = round(time.perf_counter() - started, 3), False
+        tantivy_dir = args.tantivy_index or Path(tmp) / "tantivy"
+        started = time.perf_counter()
+        result["reused"]["tantivy"] = build_tantivy(records, tantivy_dir)
+        result["build_s"]["tantivy"] = round(time.perf_counter() - started, 3)
         ix.close()
         opens = []
         for _ in range(2):  # a new process opening the index: first time, then with the row cache
             started = time.perf_counter()
-            ix = SearchIndex(index_dir)
+            ix = SearchIndex(index_dir) if args.backend == "whoosh" else TypesenseIndex(index_dir)
             opens.append(time.perf_counter() - started)
             if len(opens) == 1:
                 ix.close()
         started = time.perf_counter()
         ix.warm()  # jieba, sort orders, suggestion lists: once per process, as a server does at start
         warm_s = time.perf_counter() - started
+        started = time.perf_counter()
+        peer = tantivy_peer.TantivyPeer(tantivy_dir)
+        tantivy_open_s = time.perf_counter() - started
+        result.update(open_s={ours_name: round(opens[0], 3), ours_name + " with row cache": round(opens[1], 3),
+                              "tantivy": round(tantivy_open_s, 4)}, warm_s=round(warm_s, 3))
         queries = make_queries(records, args.queries)
-        print(f"records: {len(records):,}; build: whoosh {build_whoosh:.1f} s{' (reused)' if reuse else ''}, fts5 {build_fts_s:.1f} s; "
-              f"open: {opens[0]:.2f} s first, {opens[1]:.2f} s with row cache; warm-up {warm_s:.2f} s")
-        print(f"{'class':<20}{'ours p50':>10}{'ours p95':>10}{'fts5 p50':>10}{'fts5 p95':>10}  (ms)")
+        builds = ", ".join(f"{e} {result['build_s'][e]:.1f} s{' (reused)' if result['reused'][e] else ''}" for e in engines)
+        print(f"records: {len(records):,}; build: {builds}; open: {ours_name} {opens[0]:.2f} s first, "
+              f"{opens[1]:.2f} s with row cache, tantivy {tantivy_open_s:.3f} s; {ours_name} warm-up {warm_s:.2f} s")
+        print(f"{'class':<20}" + "".join(f"{e + ' p50':>12}{e + ' p95':>12}" for e in engines) + "  (ms)")
+        searches = (lambda kind, text, filters: ix.suggest(text) if kind == "prefix" else ix.search(text, filters=filters),
+                    lambda kind, text, filters: fts_search(db, kind, text, filters), peer.search)
         for kind, items in queries.items():
             if not items:
                 continue
-            ours, theirs = [], []
+            samples = [[] for _ in engines]
             for text, filters in items:
-                t0 = time.perf_counter()
-                if kind == "prefix":
-                    ix.suggest(text)
-                else:
-                    ix.search(text, filters=filters)
-                ours.append((time.perf_counter() - t0) * 1000)
-                t0 = time.perf_counter()
-                fts_search(db, kind, text, filters)
-                theirs.append((time.perf_counter() - t0) * 1000)
-            o50, o95 = percentiles(ours)
-            f50, f95 = percentiles(theirs)
-            print(f"{kind:<20}{o50:>10.1f}{o95:>10.1f}{f50:>10.1f}{f95:>10.1f}")
+                for search, times in zip(searches, samples):
+                    t0 = time.perf_counter()
+                    search(kind, text, filters)
+                    times.append((time.perf_counter() - t0) * 1000)
+            cells = [percentiles(times) for times in samples]
+            result["latency_ms"][kind] = {e: {"p50": round(p50, 3), "p95": round(p95, 3)} for e, (p50, p95) in zip(engines, cells)}
+            print(f"{kind:<20}" + "".join(f"{p50:>12.1f}{p95:>12.1f}" for p50, p95 in cells))
         ix.close()
-        print(f"load average: {load_before} before, {load_average()} after")
+        peer.close()
+        result["load_average"] = [float(load_before), float(load_average())]
+        print(f"load average: {load_before} before, {result['load_average'][1]:.2f} after")
+        short = sum(len(text) < 3 for text, _ in queries["Chinese"])
+        if short:  # FTS5's trigram tokenizer cannot match fewer than 3 characters
+            result["notes"].append(f"{short} of {len(queries['Chinese'])} Chinese queries are shorter than 3 characters: "
+                                   "FTS5's trigram table answers them with no hits (tantivy's bigrams do match them)")
+        for note in result["notes"]:
+            print(f"note: {note}")
         if args.rss:
             queries_file = Path(tmp) / "queries.json"
             queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-            out = subprocess.run([sys.executable, __file__, "--measure-rss", str(index_dir), str(queries_file)],
-                                 capture_output=True, text=True, check=True).stdout
-            rss = json.loads(out.strip().splitlines()[-1])
-            print(f"RSS of a fresh process (MB): {rss['start']} at start, {rss['warmed']} opened and warmed, "
-                  f"{rss['after']} after the queries, peak {rss['peak']}")
-    return 0
+            fts_file = Path(tmp) / "fts5.sqlite"
+            save_fts(db, fts_file)
+            result["fresh_process"] = {}
+            print(f"a fresh process per engine: {'engine':<8}{'cold open s':>12}{'RSS start':>11}{'1st answer':>11}"
+                  f"{'all queries':>12}{'peak':>7}{'process s':>11}  (MB)")
+            for engine, name, index in ((args.backend, ours_name, index_dir), ("fts5", "fts5", fts_file),
+                                        ("tantivy", "tantivy", tantivy_dir)):
+                rss = result["fresh_process"][name] = fresh_process(engine, index, queries_file)
+                print(f"{'':<27}{name:<8}{rss['cold_open_s']:>12.3f}{rss['start']:>11}{rss['first']:>11}"
+                      f"{rss['after']:>12}{rss['peak']:>7}{rss['process_s']:>11.2f}")
+        db.close()
+    if nodes:
+        from bench.typesense_peer import server_rss_mb, stop
 
+        result["typesense_server_rss_mb"] = server_rss_mb(nodes)
+        print(f"Typesense server RSS (MB, now and peak): {result['typesense_server_rss_mb']}")
+        stop(nodes)
+    if args.result:
+        args.result.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())

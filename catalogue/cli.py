@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -542,7 +541,26 @@ def _init_demo(home):
         for p in report.problems:
             click.echo(_problem_line(p), err=True)
         click.echo(_t("Demo catalogue loaded into {home}: {summary}.", home=cat.home, summary=_summary(report)), err=True)
+        _echo_accounts_hint(cat)
     return report
+
+
+def _echo_accounts_hint(cat) -> None:
+    """Once, when the demo is made: it holds no accounts (no passwords in the repository), so say
+    how to add a librarian and a user for one of its enterprises (README, "Trying the workflow")."""
+    if cat.store.list_user_rows():
+        return
+    enterprises = cat.store.list_enterprise_choices()
+    click.echo(_t("No accounts yet: the demo makes none. To sign in and try the register's workflow, add some (each asks for a password):"), err=True)  # noqa: E501 - one msgid
+    click.echo(f"  catalogue --home {cat.home} user add librarian --role librarian", err=True)
+    if enterprises:
+        first = enterprises[0]
+        click.echo(f"  catalogue --home {cat.home} user add demo-enterprise --role enterprise "
+                   f"--enterprise {first['credit_code']}", err=True)
+        click.echo(_t("The demo's enterprises (--enterprise takes the credit code or the id):"), err=True)
+        for e in enterprises:
+            name = e["names"].get(_lang()) or e["names"].get("zh") or e["names"].get("en", "")
+            click.echo(f"  {e['credit_code']}  {e['id']}  {name}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,6 @@ and where to look it up at its publisher (catalogue/lookup.py).
 """
 from __future__ import annotations
 
-import json
 import re
 
 from .lookup import publisher_page
@@ -58,20 +57,9 @@ def related_to(store: Store, display: str, key: str, work: str, publisher: str =
         found = store.describe(row["key"])
         add({"why": why, "key": row["key"], "designation": found[1] if found else row["key"],
              "status": found[2] if found else None, "degree": row["degree"] or None})
-    for kind, table, title_table in (("system", "system_members", "systems"), ("scheme", "scheme_standards", "schemes")):
-        if not store.has_table(table):
-            continue
-        id_column = "system_id" if kind == "system" else "scheme_id"
-        rows = store.db.execute(
-            f"SELECT DISTINCT m.{id_column} AS id, m.designation, t.titles FROM {table} m "
-            f"JOIN {title_table} t ON t.id = m.{id_column} "
-            f"WHERE m.member_work = ? OR m.member_key IN (?, ?) "
-            # the parts of a number cited, for a series ('GB/T 14048' when a scheme cites GB/T 14048.2)
-            f"OR (m.member_work > ? AND m.member_work < ?) OR (m.member_work > ? AND m.member_work < ?) "
-            f"ORDER BY m.{id_column} LIMIT ?",
-            (work, key, work, work + ".", work + ".\uffff", work + "-", work + "-\uffff", KIND_LIMIT)).fetchall()
-        for r in rows:
-            add({"why": kind, "id": r["id"], "cited_as": r["designation"], "titles": json.loads(r["titles"] or "{}")})
+    for kind in ("system", "scheme"):
+        for r in store.list_citing_lists(kind, key, work, KIND_LIMIT):
+            add({"why": kind, "id": r["id"], "cited_as": r["designation"], "titles": r["titles"]})
     for close_work in ([] if has_editions else close_works(store, work)):
         shown = store.edition_in_force_key(close_work) or _newest_key(store, close_work)
         found = store.describe(shown) if shown else None
@@ -83,12 +71,8 @@ def related_to(store: Store, display: str, key: str, work: str, publisher: str =
 def _relations_at(store: Store, key: str, work: str) -> list:
     """Relations whose target is this edition (dated), or this work or one of its editions."""
     if key != work:
-        return store.db.execute("SELECT key, type, target_key, degree FROM relations WHERE target_key = ? LIMIT 200",
-                                (key,)).fetchall()
-    rows = store.db.execute(
-        "SELECT key, type, target_key, degree FROM relations WHERE target_key IN (?, ?) "
-        "OR (target_key > ? AND target_key < ?) LIMIT 200",
-        (key, work, work + "-", work + "-\uffff")).fetchall()
+        return store.list_relations_to([key])
+    rows = store.list_relations_to([key, work], prefix=work + "-")
     return [r for r in rows if r["target_key"] in (key, work) or _EDITION_TAIL.match(r["target_key"][len(work):])]
 
 
@@ -130,6 +114,5 @@ def close_works(store: Store, work: str, limit: int = CLOSE_LIMIT) -> list[str]:
 
 
 def _works_between(store: Store, low: str, high: str, limit: int) -> list[str]:
-    rows = store.db.execute("SELECT DISTINCT work FROM standards WHERE work >= ? AND work < ? LIMIT ?",
-                            (low, high, limit)).fetchall()
-    return [r[0] for r in rows if not re.search(r"-(?:amd|cor|ish|csv|rlv|ser|exv|cmv|dam|fdam|pdam|damd|fdamd|dcor)(?:-|$)", r[0])]
+    return [w for w in store.list_works_between(low, high, limit)
+            if not re.search(r"-(?:amd|cor|ish|csv|rlv|ser|exv|cmv|dam|fdam|pdam|damd|fdamd|dcor)(?:-|$)", w)]

@@ -64,6 +64,14 @@ class Catalogue:
         self.last_catch_up: CatchUp | None = None
 
     def close(self) -> None:
+        # A background catch-up (catch_up_in_background) reads the store and writes the index: let
+        # it finish first. Closing the SQLite connection while that thread is inside it crashes
+        # the interpreter (a segmentation fault in _sqlite3, seen when a server closed right after
+        # a register write started one).
+        with self._thread_lock:
+            background = self._background
+        if background is not None and background is not threading.current_thread():
+            background.join()
         self.store.close()
         if self._index is not None:
             self._index.close()
@@ -89,9 +97,14 @@ class Catalogue:
         if self._index is None:
             with self._thread_lock:
                 if self._index is None:
-                    from index import SearchIndex
+                    from index import open_search_index
 
-                    self._index = SearchIndex(self.home / INDEX_DIR)
+                    self._index = open_search_index(self.home / INDEX_DIR)
+        return self._index
+
+    @property
+    def opened_index(self):
+        """The search index if it is open already, else None (opens nothing, catches nothing up)."""
         return self._index
 
     @property

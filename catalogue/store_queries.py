@@ -193,3 +193,19 @@ class StoreQueries:
     def list_statuses_of_work(self, work: str) -> list[str]:
         """The status of every edition of a work ('' where no source gave one)."""
         return [r[0] for r in self.db.execute("SELECT status FROM standards WHERE work = ?", (work,))]
+
+    def list_relations_to(self, targets: list[str], prefix: str | None = None, limit: int = 200) -> list[dict]:
+        """Relations whose target is one of ``targets`` (or, with ``prefix``, any key starting with it):
+        [{'key', 'type', 'target_key', 'degree'}] (at most ``limit``)."""
+        marks = ", ".join("?" * len(targets))
+        sql = f"SELECT key, type, target_key, degree FROM relations WHERE target_key IN ({marks})"
+        args: list = list(targets)
+        if prefix:
+            sql += " OR (target_key > ? AND target_key < ?)"
+            args += [prefix, prefix + "\uffff"]
+        return [dict(r) for r in self.db.execute(sql + " LIMIT ?", (*args, limit))]
+
+    def list_works_between(self, low: str, high: str, limit: int) -> list[str]:
+        """Distinct works with low <= work < high, in order (close numbers of one publisher)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT work FROM standards WHERE work >= ? AND work < ? ORDER BY work LIMIT ?", (low, high, limit))]

@@ -172,3 +172,20 @@ class SystemRows:
             return None
         row = self.db.execute("SELECT designation FROM standards WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def list_citing_lists(self, kind: str, key: str, work: str, limit: int) -> list[dict]:
+        """Systems (``kind`` 'system') or schemes ('scheme') that list this edition, its work, or a
+        part of its number (a series: 'gb-t-14048' when one lists GB/T 14048.2):
+        [{'id', 'designation' (as listed), 'titles'}]."""
+        table, title_table, id_column = (("system_members", "systems", "system_id") if kind == "system"
+                                         else ("scheme_standards", "schemes", "scheme_id"))
+        if not self.has_table(table):
+            return []
+        rows = self.db.execute(
+            f"SELECT DISTINCT m.{id_column} AS id, m.designation, t.titles FROM {table} m "
+            f"JOIN {title_table} t ON t.id = m.{id_column} "
+            "WHERE m.member_work = ? OR m.member_key IN (?, ?) "
+            "OR (m.member_work > ? AND m.member_work < ?) OR (m.member_work > ? AND m.member_work < ?) "
+            f"ORDER BY m.{id_column} LIMIT ?",
+            (work, key, work, work + ".", work + ".\uffff", work + "-", work + "-\uffff", limit)).fetchall()
+        return [{"id": r["id"], "designation": r["designation"], "titles": json.loads(r["titles"] or "{}")} for r in rows]

@@ -372,10 +372,15 @@ def _edition_hits(table: DocTable, und: Understood, scored: Scored, pinned: Pinn
     return [_hit(table, d, scores.get(d), und, lang) for d in ordered]
 
 
-def _word_pool(table: DocTable, scored: Scored, masks: dict, pinned_docs: np.ndarray | None, pool_size: int):
-    """The best matches by relevance and status (every match scoring at least the pool's last,
-    ties included), re-scored with the title-length normalisation and ordered: (docs, final
-    scores, whether the pool holds every match)."""
+def _word_pool(table: DocTable, scored: Scored, masks: dict, pinned_docs: np.ndarray | None, needed: int):
+    """The best matches in one order that no page size changes: (docs, final scores, whether
+    every match is among them).
+
+    Matches rank by relevance and status (score x factor); every RERANK_POOL of them form a tier
+    (equal values never split: a match's tier is how many matches value more, over RERANK_POOL),
+    and within a tier the title-length normalisation (facets.py) decides, then in force first,
+    then designation order. Returns the tiers that hold the first ``needed`` matches.
+    """
     keep = np.ones(len(scored), dtype=bool)
     for mask in masks.values():
         keep &= mask[scored.docs]
@@ -387,14 +392,17 @@ def _word_pool(table: DocTable, scored: Scored, masks: dict, pinned_docs: np.nda
     factor = table.factor[docs]
     value = scored.scores[keep] * factor
     complete = True
-    if len(value) > pool_size:
-        threshold = np.partition(value, len(value) - pool_size)[len(value) - pool_size]
-        in_pool = value >= threshold
+    cut = -(-max(needed, 1) // RERANK_POOL) * RERANK_POOL
+    if len(value) > cut:
+        threshold = np.partition(value, len(value) - cut)[len(value) - cut]
+        in_pool = value >= threshold  # ties with the last included
         docs, factor, value = docs[in_pool], factor[in_pool], value[in_pool]
-        complete = False
+        complete = bool(in_pool.all())
+    valued_more = np.searchsorted(np.sort(-value), -value, side="left")
+    tier = valued_more // RERANK_POOL
     final = value * table.focus[docs]
     places = table.position("designation")[docs]
-    order = np.lexsort((places, -factor, -final))
+    order = np.lexsort((places, -factor, -final, tier))
     return docs[order], final[order], complete
 
 
@@ -402,11 +410,9 @@ def _rank_words(table: DocTable, scored: Scored, masks: dict, pinned_docs: np.nd
                 scores: dict[int, float]) -> list[int]:
     """The best ``count`` word matches that pass the filters and are not pinned; fills ``scores``.
 
-    A pool by relevance and status (RERANK_POOL), then the title-length normalisation
-    (facets.py) decides among it; at equal score: in force first (the factor), then
-    designation order.
+    In :func:`_word_pool`'s order, the same whatever the page.
     """
-    docs, final, _ = _word_pool(table, scored, masks, pinned_docs, max(count, RERANK_POOL))
+    docs, final, _ = _word_pool(table, scored, masks, pinned_docs, count)
     chosen = docs[:count].tolist()
     scores.update(zip(chosen, final[:count].tolist()))
     return chosen
@@ -415,7 +421,7 @@ def _rank_words(table: DocTable, scored: Scored, masks: dict, pinned_docs: np.nd
 def _rank_word_groups(table: DocTable, scored: Scored, masks: dict, skip: set[int], count: int,
                       scores: dict[int, float]) -> list[int]:
     """The best ``count`` standards by their best word match (not among ``skip``); fills ``scores``."""
-    pool = max(count * 3, RERANK_POOL)
+    pool = count * 3
     while True:
         docs, final, complete = _word_pool(table, scored, masks, None, pool)
         codes: list[int] = []

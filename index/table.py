@@ -15,7 +15,7 @@ import numpy as np
 
 from .analyzers import dash_form
 from .bundle import Bundle, BundleError
-from .facets import FACET_CACHE_ENTRIES, MASK_BYTES, BoundedCache, FacetColumn, facet_candidates
+from .facets import FACET_CACHE_ENTRIES, BoundedCache, FacetColumn, facet_candidates
 from .postings import SegmentPostings, find_stale_cache_files, load_postings
 from .schema import FACETS, ROW_DATE, ROW_DESIGNATION, ROW_IN_FORCE, ROW_KEY, ROW_STATUS, ROW_YEAR, STATUS_RANK
 from .scoring import TermScores

@@ -73,7 +73,7 @@ def test_problems_name_the_path_as_given(tmp_path, fmt):
 @pytest.mark.parametrize("fmt", ["catalogue-jsonl", "sheet", "relaton-yaml", "openstd-html"])
 def test_a_path_given_as_text_is_named_as_that_text(tmp_path, fmt):
     name, data = CASES[fmt]
-    path = write(tmp_path / "data" / "gb" / name, data)
+    write(tmp_path / "data" / "gb" / name, data)
     files = problem_files(formats()[fmt].read(f"{tmp_path}/data/gb/{name}"))
     assert files and set(files) == {f"{tmp_path}/data/gb/{name}"}
 

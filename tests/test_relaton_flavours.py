@@ -137,7 +137,7 @@ def test_unseen_flavours_land(tmp_path, schema, i, stage, substage, expected, wa
     fields = [w.field for w in report.warnings]
     assert ("status" in fields) is warned
     if warned:
-        assert f"unknown" in report.warnings[fields.index("status")].reason and str(path) == report.warnings[0].file
+        assert "unknown" in report.warnings[fields.index("status")].reason and str(path) == report.warnings[0].file
     assert ("relation" in fields) is relation[2]
     kinds = [r.type for r in record.relations if r.target_key != record.key and r.type not in ("amends", "corrects")]
     if relation[1]:

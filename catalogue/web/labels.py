@@ -335,13 +335,18 @@ def pick_name(titles: dict | None, lang: str | None = None) -> str:
 
 
 def class_label(scheme: str, code: str, titles: dict | None, lang: str | None = None) -> str:
-    """The name of an ICS or CCS node in the reader's language, else the other: '阀门' / 'Valves'.
+    """The name of an ICS or CCS node in the reader's language: '阀门' / 'Valves'.
 
     ``titles`` are the node's titles from the store's classifications table. The one place
     class names are chosen: our Chinese ICS and English CCS names (catalogue.classnames) complete
-    nodes whose stored titles lack a language (a store ingested before they existed).
+    nodes whose stored titles lack a language (a store ingested before they existed). A Chinese
+    reader is given the English name where no Chinese one is known; an English reader is never
+    given a Chinese name (the code alone says more to them).
     """
-    return pick_name(complete_titles(scheme, code, dict(titles or {})), lang)
+    titles = complete_titles(scheme, code, dict(titles or {}))
+    if (lang or current_language()) != "zh":
+        titles.pop("zh", None)
+    return pick_name(titles, lang)
 
 
 def committee_label(reference: str, titles: dict | None, lang: str | None = None) -> str:

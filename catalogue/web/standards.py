@@ -7,7 +7,6 @@ record's key; an unknown key is a 404 page that suggests close matches.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request, url_for
 
