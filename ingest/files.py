@@ -151,3 +151,15 @@ def looks_like_html(head: bytes) -> bool:
     text = head.removeprefix(b"\xef\xbb\xbf")
     start = _PROLOGUE.match(text).end()
     return bool(_HTML_START.match(text, start))
+
+
+def html_soup(markup):
+    """BeautifulSoup with lxml's HTML parser, without the warnings bs4 gives on odd input (a page
+    that looks like XML, text that looks like a file name): a reader says itself what is wrong."""
+    import warnings
+
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(markup, "lxml")
