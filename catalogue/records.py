@@ -205,7 +205,8 @@ class Reading:
     ``source`` names the member file the item came from. ``warnings`` are what the reader did not
     understand in a record that still lands (an unknown status word: the status is left unknown).
     ``skipped`` says why a record that is not a standard (a periodical's article, a conference
-    paper) was left out: neither landed nor rejected.
+    paper) was left out: neither landed nor rejected. A ``problem`` with ``rejects_file`` says the
+    file cannot land whole (an archive cut short): the pipeline undoes everything read from it.
     """
 
     item: Any = None
@@ -214,6 +215,7 @@ class Reading:
     source: str = ""
     warnings: list[Problem] = field(default_factory=list)
     skipped: Problem | None = None
+    rejects_file: bool = False
 
     @property
     def ok(self) -> bool:

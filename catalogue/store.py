@@ -76,6 +76,15 @@ def _migrations() -> tuple[tuple[int, str], ...]:
     return tuple(sorted(found))
 
 
+def lock_timeout() -> float:
+    """How long a write waits for another process's write lock: ``CATALOGUE_LOCK_TIMEOUT`` seconds
+    (default 30; docs/ingest.md)."""
+    try:
+        return max(0.0, float(os.environ.get("CATALOGUE_LOCK_TIMEOUT", "30")))
+    except ValueError:
+        return 30.0
+
+
 @dataclass
 class MergeOutcome:
     """What merging one record did: ``added``, ``updated`` or ``unchanged``, and which fields."""
@@ -97,14 +106,20 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
                     f"No catalogue at {self.home}: run `catalogue init --demo` or `catalogue ingest FILES`."
                 )
             self.home.mkdir(parents=True, exist_ok=True)
+        #: Seconds a write waits for another process's write lock before it gives up (SQLITE_BUSY).
+        self.lock_timeout = lock_timeout()
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.migrate()
         except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc):
+                raise StoreError(f"Cannot open the catalogue {self.path}: another process held its write lock for "
+                                 f"more than {self.lock_timeout:g} s (it is migrating or writing); try again when "
+                                 "it has finished.") from exc
             raise StoreError(f"Cannot open the catalogue {self.path}: {exc}.") from exc
         self._in_tx = False
         self._tx_keys: set[str] = set()

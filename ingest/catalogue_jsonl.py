@@ -16,11 +16,12 @@ accepted and ignored: both come from the designation (catalogue.levels), and a r
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from catalogue.records import ClassNode, Committee, Holding, Problem, Reading, Relation, Standard
+from ingest import bounded_json
+from ingest.jsonl_shape import shape_problem
 
 MAX_LINE_BYTES = 4 * 1024 * 1024
 
@@ -51,18 +52,23 @@ def read_catalogue_jsonl(fp: BinaryIO, name: str) -> Iterator[Reading]:
         if not raw.strip():
             continue
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = bounded_json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             yield Reading(problem=Problem(name, lineno, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
             continue
-        except json.JSONDecodeError as exc:
-            yield Reading(problem=Problem(name, lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+        except bounded_json.TooDeep as exc:
+            yield Reading(problem=Problem(name, lineno, None, exc.reason))
             continue
-        except RecursionError:
-            yield Reading(problem=Problem(name, lineno, None, "the line nests deeper than a record can"))
+        except ValueError as exc:  # json.JSONDecodeError, and int() of a number over 4,300 digits
+            reason = f"not valid JSON: {exc.msg} at column {exc.colno}" if hasattr(exc, "colno") else f"not valid JSON: {exc}"
+            yield Reading(problem=Problem(name, lineno, None, reason))
             continue
         if not isinstance(data, dict):
             yield Reading(problem=Problem(name, lineno, None, "each line must be a JSON object"))
+            continue
+        wrong = shape_problem(data)
+        if wrong:
+            yield Reading(problem=Problem(name, lineno, wrong[0], wrong[1]))
             continue
         try:
             items, notes = _items(data)

@@ -23,6 +23,7 @@ from typing import BinaryIO, Iterator
 
 from catalogue.classnames import SOURCE, complete_titles
 from catalogue.records import ClassNode, Problem, Reading
+from ingest.files import folder_problem, walk_folder
 
 
 HEADERS = {
@@ -72,7 +73,12 @@ def read(path) -> Iterator[Reading]:
     path = Path(path)
     if path.is_dir():
         members = []
-        for member in sorted(path.glob("*.csv")):
+        for member, why in walk_folder(path):
+            if member.parent != path or not member.name.lower().endswith(".csv"):
+                continue
+            if why is not None:
+                yield Reading(problem=folder_problem(path, member, why))
+                continue
             with open(member, "rb") as fp:
                 level = detect_level(decode_csv(fp.read()).split("\n", 1)[0])
             if level:

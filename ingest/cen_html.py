@@ -35,7 +35,7 @@ from typing import BinaryIO, Iterator
 from bs4 import BeautifulSoup, Tag
 
 from catalogue.records import Problem, Reading, Standard
-from ingest.files import looks_like_html
+from ingest.files import html_soup, looks_like_html
 
 
 #: CEN status words -> our status (anything starting "under" is a stage of development).
@@ -76,7 +76,7 @@ def read_cen_html(fp: BinaryIO, name: str) -> Iterator[Reading]:
     except UnicodeDecodeError as exc:
         yield _make_problem(name, None, None, f"The page is not UTF-8 text (bad byte at offset {exc.start}).")
         return
-    soup = BeautifulSoup(text, "lxml")
+    soup = html_soup(text)
     rows = collect_detail_rows(soup)
     reference = rows.get("reference")
     if reference is None:

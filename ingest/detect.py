@@ -10,7 +10,6 @@ in ``ingest.registry``.
 """
 from __future__ import annotations
 
-import os
 import tarfile
 import zipfile
 from collections import Counter
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from catalogue.errors import UsageError
 
+from .files import refusal, walk_folder
 from .registry import READERS, ReaderSpec, reader_named, reader_names
 
 HEAD_BYTES = 4096
@@ -173,12 +173,14 @@ def _container_reader(samples: list[bytes]) -> ReaderSpec | None:
 
 
 def folder_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` in sorted path order, hidden ones left out."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root, f) for f in files if not f.startswith("."))
-    return sorted(found)
+    """Every regular file under ``folder`` in sorted path order, hidden ones left out (links
+    that loop or lead nowhere, and special files, are left out too: see :func:`folder_refusals`)."""
+    return [path for path, why in walk_folder(folder) if why is None]
+
+
+def folder_refusals(folder: Path) -> list[tuple[Path, str]]:
+    """The entries of ``folder`` that are not read, each with why (ingest.files.refusal)."""
+    return [(path, why) for path, why in walk_folder(folder) if why is not None]
 
 
 def detect_folder(folder: Path) -> tuple[ReaderSpec | None, list[Path]]:
@@ -211,6 +213,11 @@ def plan_inputs(paths: list[Path], fmt: str | None = None) -> list[Planned]:
     """Each input with its reader; a folder of mixed files becomes its files, each detected alone."""
     planned: list[Planned] = []
     for path in paths:
+        why = refusal(path)
+        if why is not None:
+            # Never opened: a FIFO would wait forever, a device could do anything.
+            planned.append(Planned(path, error=f"{path}: {why}"))
+            continue
         if fmt or not path.is_dir():
             try:
                 planned.append(Planned(path, detect_format(path, fmt)))
@@ -223,8 +230,11 @@ def plan_inputs(paths: list[Path], fmt: str | None = None) -> list[Planned]:
         if spec is not None:
             planned.append(Planned(path, spec))
             continue
-        if not files:
+        refused = folder_refusals(path)
+        if not files and not refused:
             planned.append(Planned(path, error=f"{path}: the folder holds no files."))
+        for member, why in refused:
+            planned.append(Planned(member, error=f"{member}: {why}"))
         for member in files:
             try:
                 planned.append(Planned(member, detect_file(member)))

@@ -75,9 +75,9 @@ def extract_text(name: str, data: bytes, kind: str | None = None) -> str:
     if kind == ".docx":
         return _docx_text(name, data)
     if kind == ".html":
-        from bs4 import BeautifulSoup
+        from ingest.files import html_soup
 
-        soup = BeautifulSoup(decode_text(data, name), "lxml")
+        soup = html_soup(decode_text(data, name))
         for tag in soup(["script", "style"]):
             tag.decompose()
         return soup.get_text("\n")

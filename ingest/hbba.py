@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from catalogue.records import Problem, Reading, Standard
-from ingest.files import looks_like_html, read_path
+from ingest import bounded_json
+from ingest.files import html_soup, looks_like_html, read_path
 from ingest.relaton_model import status_of
 
 #: China Standard Time, the platform's clock (no daylight saving since 1991).
@@ -60,13 +61,11 @@ def read_hbba(fp: BinaryIO, name: str) -> Iterator[Reading]:
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         yield from read_list(raw, name)
         return
-    from bs4 import BeautifulSoup
-
     from ingest.openstd_html import LineFinder, decode_page
     from ingest.samr_html import read_detail
 
     text = decode_page(raw)
-    soup = BeautifulSoup(text, "lxml")
+    soup = html_soup(text)
     if soup.select_one("dl.basicInfo-block dt") is None:
         yield Reading(problem=Problem(name, None, None, "this hbba page has no 基础信息 table (标准号, 发布日期 ...): "
                                       "it is not a standard's detail page."))
@@ -86,7 +85,7 @@ def read_hbba(fp: BinaryIO, name: str) -> Iterator[Reading]:
 def read_list(raw: bytes, name: str) -> Iterator[Reading]:
     """The ``records`` of one search-list answer."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = bounded_json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         yield Reading(problem=Problem(name, None, None, f"not UTF-8 text (byte {exc.start} cannot be decoded)."))
         return

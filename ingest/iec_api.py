@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 from catalogue.records import Problem, Reading, Standard
+from ingest import bounded_json
 
 
 #: IEC API status -> our status.
@@ -79,7 +80,7 @@ def read_iec_api(fp: BinaryIO, name: str) -> Iterator[Reading]:
             yield _make_problem(name, lineno, None, f"Line is not UTF-8 text (bad byte at position {exc.start}).")
             continue
         try:
-            data = json.loads(text.strip())
+            data = bounded_json.loads(text.strip())
         except json.JSONDecodeError as exc:
             yield _make_problem(name, lineno, None, f"Line is not valid JSON ({exc.msg} at column {exc.pos + 1}).")
             continue

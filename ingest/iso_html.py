@@ -37,7 +37,7 @@ from typing import BinaryIO, Iterator
 from bs4 import BeautifulSoup, Tag
 
 from catalogue.records import Problem, Reading, Standard
-from ingest.files import looks_like_html
+from ingest.files import html_soup, looks_like_html
 
 
 #: Status words as iso.org prints them (lower case) -> our status.
@@ -97,7 +97,7 @@ def read_iso_html(fp: BinaryIO, name: str) -> Iterator[Reading]:
     except UnicodeDecodeError as exc:
         yield _make_problem(name, None, None, f"The page is not UTF-8 text (bad byte at offset {exc.start}).")
         return
-    soup = BeautifulSoup(text, "lxml")
+    soup = html_soup(text)
     lang = detect_page_language(soup)
     if soup.select_one("h1.stdTitle") is not None:
         page = read_2024_layout(soup)

@@ -21,6 +21,8 @@ from typing import Iterator
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning
 
+from ingest import bounded_json
+
 
 #: A quoted CSV field spanning more lines than this is taken for an unbalanced quote.
 MAX_RECORD_LINES = 200
@@ -48,7 +50,7 @@ def iter_json_objects(text: str, prefer_whole: bool) -> Iterator[tuple[int, obje
     """
     if prefer_whole:
         try:
-            whole = json.loads(text)
+            whole = bounded_json.loads(text)
         except json.JSONDecodeError as exc:
             whole_error = exc
         else:
@@ -58,7 +60,7 @@ def iter_json_objects(text: str, prefer_whole: bool) -> Iterator[tuple[int, obje
         # A .json file may still be JSON lines; if even its first line fails, report the whole-file error.
         first = next((ln for ln in text.splitlines() if ln.strip()), "")
         try:
-            json.loads(first)
+            bounded_json.loads(first)
         except json.JSONDecodeError:
             yield whole_error.lineno, None, f"not valid JSON: {whole_error.msg} (line {whole_error.lineno}, column {whole_error.colno})."
             return
@@ -66,7 +68,7 @@ def iter_json_objects(text: str, prefer_whole: bool) -> Iterator[tuple[int, obje
         if not line.strip():
             continue
         try:
-            yield lineno, json.loads(line), None
+            yield lineno, bounded_json.loads(line), None
         except json.JSONDecodeError as exc:
             yield lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}."
 

@@ -21,6 +21,7 @@ from typing import BinaryIO, Iterator
 from bs4 import BeautifulSoup
 
 from catalogue.records import Problem, Reading, Standard
+from ingest.files import html_soup
 
 
 #: 标准状态 as the Chinese portals print it -> our status.
@@ -264,7 +265,7 @@ def read(path) -> Iterator[Reading]:
 def read_openstd_html(fp: BinaryIO, name: str) -> Iterator[Reading]:
     """Read an openstd result list or detail page: one Reading per standard (or a Problem)."""
     text = decode_page(fp.read())
-    soup = BeautifulSoup(text, "lxml")
+    soup = html_soup(text)
     lines = LineFinder(text)
     table = soup.select_one("table.result_list")
     if table is not None:

@@ -7,6 +7,7 @@ the whole run one transaction that the first problem stops.
 """
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -22,6 +23,7 @@ from catalogue.records import STATUSES, ClassNode, Committee, Problem, Reading, 
 from catalogue.store import Store, now_iso
 
 from .detect import plan_inputs
+from .files import name_is_utf8, refusal, shown_name
 from .progress import NoProgress, Progress
 
 #: The biggest single file a whole-file reader is given (the largest real source file is 16 MB).
@@ -34,6 +36,18 @@ class StrictStop(CatalogueError):
     """--strict: the first problem stops the run and nothing is written."""
 
     exit_code = 1
+
+
+class StoreLocked(StoreError):
+    """Another process held the catalogue's write lock longer than the store waits for it."""
+
+
+class _FileRejected(Exception):
+    """A reader said the file cannot land whole (``Reading.rejects_file``): its transaction is undone."""
+
+    def __init__(self, fr: "FileReport") -> None:
+        super().__init__(fr.file)
+        self.fr = fr
 
 
 @dataclass
@@ -195,7 +209,9 @@ def ingest_paths(
     paths = [Path(p) for p in paths]
     for p in paths:
         if not p.exists():
-            raise UsageError(f"{p}: no such file or folder.")
+            if os.path.lexists(p):  # a link that loops or points nowhere
+                raise UsageError(f"{shown_name(str(p))}: {refusal(p)}")
+            raise UsageError(f"{shown_name(str(p))}: no such file or folder.")
     modules = []
     for planned in plan_inputs(paths, fmt):
         if planned.reader is not None:
@@ -205,7 +221,7 @@ def ingest_paths(
             raise UsageError(planned.error)
         # One unreadable file must not stop the others: it is reported like a bad record.
         p = planned.path
-        report.problems.append(Problem(str(p), None, None, planned.error.removeprefix(f"{p}: ")))
+        report.problems.append(Problem(shown_name(str(p)), None, None, shown_name(planned.error.removeprefix(f"{p}: "))))
         report.rejected += 1
         report.unreadable += 1
     if encoding:
@@ -222,10 +238,18 @@ def ingest_paths(
     else:
         for path, module in modules:
             if dry_run:
-                _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
+                try:
+                    _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
+                except _FileRejected as stop:
+                    _nothing_landed(stop.fr, progress)
                 continue
-            with _landing(store, str(path)):
-                fresh = _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
+            try:
+                with _landing(store, shown_name(str(path))):
+                    fresh = _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding)
+            except _FileRejected as stop:
+                # Rolled back: the file lands whole or not at all (its problem says why not).
+                _nothing_landed(stop.fr, progress)
+                continue
             if on_commit:
                 # After every committed file, whatever it wrote (records, trees, systems): the
                 # index follows the store's write log, so it catches up with this commit now.
@@ -253,13 +277,27 @@ def oversize_reason(path: Path, module) -> str | None:
             f"{MAX_FILE_BYTES // 1048576} MB from one file: split it into smaller files.")
 
 
+def _nothing_landed(fr: FileReport, progress: Progress) -> None:
+    """A file whose transaction was undone: none of its records count as landed."""
+    fr.added = fr.updated = fr.unchanged = fr.other = 0
+    progress.done(gettext("(nothing of it was written)", choose_language()))
+
+
 @contextmanager
 def _landing(store: Store, what: str):
     """One transaction for ``what`` (a file, or the whole --strict run); a write the disk
-    refuses rolls it back and becomes one sentence, never a traceback."""
+    refuses rolls it back and becomes one sentence, never a traceback; so does a write lock
+    another process holds longer than the store waits (``CATALOGUE_LOCK_TIMEOUT``)."""
     try:
         with store.transaction():
             yield
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):  # SQLITE_BUSY: "database is locked"
+            raise StoreError(f"the catalogue {store.path} could not be written ({exc}); nothing of {what} "
+                             "was written.") from exc
+        raise StoreLocked(f"the catalogue {store.path} is locked: another process (an ingest, a reindex or "
+                          f"the web's register) held its write lock for more than {store.lock_timeout:g} s; "
+                          f"nothing of {what} was written. Run it again when that process has finished.") from exc
     except sqlite3.Error as exc:
         if "full" in str(exc):  # SQLITE_FULL: "database or disk is full"
             reason = f"the disk holding the catalogue {store.path} is full ({exc})"
@@ -271,12 +309,15 @@ def _landing(store: Store, what: str):
 def _ingest_file(store, path, module, report, progress, dry_run, strict, source_prefix, encoding) -> set[str]:
     """Read one file and merge its records (inside the caller's transaction); answers the keys
     it wrote, with the other editions of their works, for the index update."""
-    name = str(path)
-    file_source = f"{source_prefix}{module.name}:{path.name}"
+    name = shown_name(str(path))
+    file_source = f"{source_prefix}{module.name}:{shown_name(path.name)}"
     at = now_iso()
     fr = FileReport(name, module.name)
     report.files.append(fr)
-    progress.begin(path.name)
+    progress.begin(shown_name(path.name))
+    if not name_is_utf8(str(path)):
+        report.warnings.append(Problem(name, None, None, "the file name is not UTF-8: it is shown here, and in the "
+                                       "provenance of its records, with \\xNN for each byte that is not."))
     works: set[str] = set()
     keys: set[str] = set()
     seen: dict[str, int] = {}
@@ -293,26 +334,28 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
         progress.step()
         if reading.problem is not None:
             _reject(report, fr, reading.problem, strict)
+            if reading.rejects_file:
+                raise _FileRejected(fr)
             t0 = time.monotonic()
             continue
         item = reading.item
         # Named like the readers' own problems (docs/ingest.md): the path as given, '!member' inside.
-        where = f"{name}!{reading.source}" if reading.source else name
+        where = f"{name}!{shown_name(reading.source)}" if reading.source else name
         if reading.skipped is not None:
             skip = reading.skipped
-            skip.file, skip.line = skip.file or where, skip.line if skip.line is not None else reading.line
+            skip.file, skip.line = shown_name(skip.file) if skip.file else where, skip.line if skip.line is not None else reading.line
             report.skips.append(skip)
             report.skipped += 1
             fr.skipped += 1
             t0 = time.monotonic()
             continue
         for warning in reading.warnings:
-            warning.file = warning.file or where
+            warning.file = shown_name(warning.file) if warning.file else where
             report.warnings.append(warning)
         if isinstance(item, Standard):
             problem = complete_record(item)
             # A record's own source (a research line's page) names its provenance, else the file.
-            source = item.source or file_source
+            source = shown_name(item.source) if item.source else file_source
             if problem is not None:
                 problem.file, problem.line = where, reading.line
                 _reject(report, fr, problem, strict)
@@ -381,6 +424,7 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
 
 
 def _reject(report: IngestReport, fr: FileReport, problem: Problem, strict: bool) -> None:
+    problem.file = shown_name(problem.file)
     report.problems.append(problem)
     report.rejected += 1
     fr.rejected += 1

@@ -39,6 +39,7 @@ from .register_rows import (
     text,
 )
 from .sheet import check_zip_sizes, decode_sheet_bytes, iter_csv_rows
+from .workbook import worksheet_rows
 
 HEADER_SEARCH_ROWS = 10
 SKIPPED_SHEETS = {"说明", "instructions", "readme", "read me"}
@@ -188,8 +189,7 @@ def load_tables(fp: BinaryIO) -> tuple[list[tuple[str, list]], str | None]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-                tables = [(ws.title, [(n, list(v), None) for n, v in enumerate(ws.iter_rows(values_only=True), 1)])
-                          for ws in book.worksheets]
+                tables = [(ws.title, [(n, v, None) for n, v in worksheet_rows(ws)]) for ws in book.worksheets]
                 book.close()
         except Exception as exc:  # openpyxl raises many kinds on a broken workbook
             return [], f"This XLSX workbook cannot be opened ({exc})."

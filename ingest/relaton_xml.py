@@ -23,6 +23,7 @@ from typing import BinaryIO, Iterator
 from lxml import etree
 
 from catalogue.records import Problem, Reading, Standard
+from ingest.files import folder_problem, walk_folder
 from ingest.relaton_model import (
     Built, Collection, base_designation, degree_of, fold_word, language_code, read_relation, status_of,
     why_not_a_standard, VARIANT_DOCTYPES,
@@ -46,15 +47,19 @@ def read(path) -> Iterator[Reading]:
     path = Path(path)
     if path.is_dir():
         collection = Collection()
-        for member in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
+        for member, why in walk_folder(path):
+            if why is not None:
+                yield Reading(problem=folder_problem(path, member, why))
+                continue
+            inside = member.relative_to(path).as_posix()
             with open(member, "rb") as fp:
                 if not member.name.lower().endswith(".xml") and not sniff(fp.read(4096)):
                     continue
                 fp.seek(0)
                 # Problems name the folder as given plus '!member', like archive members.
-                for reading, built in _read_document(fp, f"{path}!{member.name}"):
+                for reading, built in _read_document(fp, f"{path}!{inside}"):
                     if reading.item is not None or reading.skipped is not None:
-                        reading.source = member.name
+                        reading.source = inside
                     yield from collection.add(reading, built)
         for reading in collection.finish():
             if reading.skipped is not None and not reading.skipped.file:
@@ -189,7 +194,7 @@ def read_record(element, name: str, built: Built | None = None) -> Reading:
         return Reading(problem=Problem(name, line, "designation", "This record has no docidentifier."))
     built.variant_of = base_designation(designation, doctype) or (designation if doctype in VARIANT_DOCTYPES else "")
     record = Standard(designation=designation, titles=pick_titles(element))
-    warnings: list[Problem] = []
+    warnings: list[Problem] = entity_warnings(element, name)
     for date in find_children(element, "date"):
         kind = date.get("type") or ""
         target = {"published": "published", "issued": "published", "implemented": "in_force",
@@ -241,6 +246,28 @@ def read_record(element, name: str, built: Built | None = None) -> Reading:
         if why:
             warnings.append(Problem(name, status.sourceline, "status", why))
     return Reading(item=record, line=line, warnings=warnings)
+
+
+def entity_warnings(element, name: str) -> list[Problem]:
+    """A warning for each element of a record whose text uses an entity (``<title>&xxe;</title>``).
+
+    Entities are never resolved (an external one would read a file or an address), so the text
+    they stand for is left out; the librarian is told which element lost it instead of seeing a
+    title silently missing (issue 14).
+    """
+    found: dict[object, list[str]] = {}
+    for entity in element.iter(etree.Entity):
+        owner = entity.getparent()
+        found.setdefault(owner, []).append(entity.text or f"&{entity.name};")
+    out = []
+    for owner, names in found.items():
+        tag = strip_namespace(owner)
+        field = {"title": "titles", "abstract": "scope"}.get(tag, tag)
+        shown = ", ".join(dict.fromkeys(names))
+        out.append(Problem(name, owner.sourceline, field, (
+            f"the <{tag}> uses the entity {shown}, which we never resolve (it may name a file or a web address); "
+            "the text it stands for was left out.")))
+    return out
 
 
 def _authors_are_people(element) -> bool:

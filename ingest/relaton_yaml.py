@@ -38,7 +38,6 @@ relations) is :mod:`ingest.relaton_model`; one mapping becomes a record in
 """
 from __future__ import annotations
 
-import os
 import re
 import tarfile
 import zipfile
@@ -48,7 +47,8 @@ from typing import Any, BinaryIO, Iterator
 import yaml
 
 from catalogue.records import Problem, Reading
-from ingest.files import read_path
+from ingest.bounded_json import deeper_than
+from ingest.files import folder_problem, read_path, walk_folder
 from ingest.relaton_mapping import build, build_standard  # noqa: F401 - build_standard: this module's API
 from ingest.relaton_model import Built, Collection, RecordError
 
@@ -132,7 +132,10 @@ def load_yaml(text: str) -> Any:
         return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - BoundedLoader is a SafeLoader
     if text.count("\n") > MAX_NODES:
         raise TooComplex(f"more than {MAX_NODES:,} lines")
-    return yaml.load(text, Loader=_BASE_LOADER)  # noqa: S506 - a safe loader
+    value = yaml.load(text, Loader=_BASE_LOADER)  # noqa: S506 - a safe loader
+    if deeper_than(value, MAX_DEPTH):  # libyaml alone stops only past 1,000 levels
+        raise TooComplex(f"nested deeper than {MAX_DEPTH} levels")
+    return value
 
 
 def sniff(head: bytes) -> bool:
@@ -179,14 +182,11 @@ def _wanted(name: str, head: bytes) -> bool:
 
 def read_relaton_folder(folder: Path) -> Iterator[Reading]:
     """Every Relaton YAML file under ``folder``, in sorted path order; ``source`` is the relative path."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for file_name in files:
-            if not file_name.startswith("."):
-                found.append(Path(root, file_name))
     collection = Collection()
-    for file_path in sorted(found):
+    for file_path, why in walk_folder(folder):
+        if why is not None:
+            yield Reading(problem=folder_problem(folder, file_path, why))
+            continue
         member = file_path.relative_to(folder).as_posix()
         with open(file_path, "rb") as fp:
             head = fp.read(4096)
@@ -205,9 +205,12 @@ def read_relaton_tar(archive: Path) -> Iterator[Reading]:
         yield Reading(problem=Problem(str(archive), None, None, f"not a readable tar archive ({exc})."))
         return
     collection = Collection()
+    members, last = 0, ""
     with tar:
         try:
             for member in tar:
+                members += 1
+                last = member.name
                 if not member.isfile():
                     continue
                 name = f"{archive}!{member.name}"
@@ -223,8 +226,14 @@ def read_relaton_tar(archive: Path) -> Iterator[Reading]:
                     continue
                 yield from _through(collection, read_relaton_bytes(raw, name, member.name, built=True))
         except (tarfile.TarError, OSError, EOFError) as exc:
-            # A truncated or corrupt archive: the records before the damage are already out.
-            yield Reading(problem=Problem(str(archive), None, None, f"the tar archive is damaged and was read only up to here ({exc})."))
+            # A truncated or corrupt archive: what is missing after the damage is unknown, so the
+            # records read before it must not land as if they were the archive (README: each file
+            # lands whole or not at all). The pipeline undoes the file's transaction.
+            after = f"after {members:,} members (the last one read: {last})" if members else "before its first member"
+            yield Reading(problem=Problem(str(archive), None, None, (
+                f"the archive is cut short or damaged {after} ({exc}); a file lands whole or not at all, "
+                "so nothing of it was kept: fetch or copy the archive again.")), rejects_file=True)
+            return
     yield from _finish(collection, str(archive))
 
 

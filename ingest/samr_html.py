@@ -22,6 +22,7 @@ from typing import BinaryIO, Iterator
 from bs4 import BeautifulSoup
 
 from catalogue.records import Problem, Reading, Standard
+from ingest.files import html_soup
 from ingest.openstd_html import (
     CCS_RE,
     LineFinder,
@@ -63,7 +64,7 @@ def read(path) -> Iterator[Reading]:
 def read_samr_html(fp: BinaryIO, name: str) -> Iterator[Reading]:
     """Read any of the four page types: one Reading per standard or plan (or a Problem)."""
     text = decode_page(fp.read())
-    soup = BeautifulSoup(text, "lxml")
+    soup = html_soup(text)
     lines = LineFinder(text)
     cards = soup.select("div.panel.post")
     if cards:

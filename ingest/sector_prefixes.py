@@ -44,7 +44,13 @@ def read_sector_prefixes(fp: BinaryIO, name: str) -> Iterator[Reading]:
     except UnicodeDecodeError as exc:
         yield Reading(problem=Problem(name, None, None, f"not UTF-8 text (byte {exc.start} cannot be decoded)."))
         return
-    rows = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:  # a few kB: read whole, so a malformed row is one problem, never a traceback
+        table = list(reader)
+    except csv.Error as exc:
+        yield Reading(problem=Problem(name, reader.line_num, None, f"not readable CSV ({exc}); nothing was read."))
+        return
+    rows = iter(table)
     header = [h.strip() for h in next(rows, [])]
     if header[:2] != ["prefix", "industry_zh"]:
         yield Reading(problem=Problem(name, 1, None, f"the first row must name the columns {', '.join(COLUMNS)}."))

@@ -30,6 +30,7 @@ from catalogue.designation import find_designations
 
 from .documents import MAX_BYTES, MAX_UNZIPPED
 from .sheet import _cell_text, _column_label, check_zip_sizes, decode_sheet_bytes
+from .workbook import worksheet_rows
 
 KINDS = (".xlsx", ".xlsm", ".csv", ".tsv", ".docx")
 MAX_LINES = 5000
@@ -189,15 +190,8 @@ def _read_xlsx(name: str, data: bytes) -> StandardList:
         if not book.worksheets:
             raise ListError(f"{name} has no worksheet")
         sheet = book.worksheets[0]
-        # A stale <dimension ref> would stop the rows early (issue 14): read to the real end.
-        sheet.reset_dimensions()
-        rows = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-                rows.append((number, [_clean(_cell_text(v)) for v in values]))
-                if len(rows) > MAX_LINES + HEADER_SEARCH_ROWS:
-                    break
+        rows = [(number, [_clean(_cell_text(v)) for v in values])
+                for number, values in worksheet_rows(sheet, MAX_LINES + HEADER_SEARCH_ROWS + 1)]
     except ListError:
         raise
     except Exception as exc:  # a worksheet whose XML breaks part-way

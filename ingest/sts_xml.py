@@ -123,8 +123,39 @@ def read_sts_xml(fp: BinaryIO, name: str) -> Iterator[Reading]:
             continue
         found.append((find_block_level(block), record, block, block.sourceline))
     link_adoptions(found)
-    for _, record, _, line in found:
-        yield Reading(item=record, line=line)
+    external = external_entities(root, name)
+    for index, (_, record, block, line) in enumerate(found):
+        yield Reading(item=record, line=line, warnings=(external if index == 0 else []) + unresolved_entities(block, name))
+
+
+def external_entities(root: etree._Element, name: str) -> list[Problem]:
+    """A warning when the DOCTYPE declares external entities: their text is never read, so it is left out.
+
+    (Recovering from an undeclared entity drops the references to external ones from the tree,
+    so the declarations are what is left to tell the librarian about.)
+    """
+    dtd = root.getroottree().docinfo.internalDTD
+    named = [f"&{e.name}; ({e.system_url})" for e in dtd.iterentities() if e.system_url] if dtd is not None else []
+    if not named:
+        return []
+    return [Problem(name, 1, None, f"the file declares the external entities {', '.join(named)}, which we never read; "
+                                   "any text made of them was left out.")]
+
+
+def unresolved_entities(block: etree._Element, name: str) -> list[Problem]:
+    """A warning per element of a block that uses an entity we leave out (not an HTML character name).
+
+    Entities are never resolved (an external one would read a file or an address): a title made
+    of ``&xxe;`` loses that text, and the librarian is told so instead of finding it missing.
+    """
+    lost: dict[etree._Element, list[str]] = {}
+    for entity in block.iter(etree.Entity):
+        if entity.name not in html.entities.name2codepoint:
+            lost.setdefault(entity.getparent(), []).append(f"&{entity.name};")
+    return [Problem(name, owner.sourceline, etree.QName(owner).localname,
+                    f"the <{etree.QName(owner).localname}> uses the entity {', '.join(dict.fromkeys(names))}, "
+                    "which we never resolve (it may name a file or a web address); the text it stands for was left out.")
+            for owner, names in lost.items()]
 
 
 class NotWellFormed(Exception):

@@ -19,6 +19,7 @@ from catalogue.records import Problem, Reading
 from catalogue.systems import StandardSystem, SystemNode
 
 from .sheet import check_zip_sizes, decode_sheet_bytes, iter_csv_rows
+from .workbook import worksheet_rows
 
 
 HEADINGS = {
@@ -93,7 +94,7 @@ def load_table(fp: BinaryIO, name: str) -> tuple[list[tuple[int, list | None, st
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-                rows = [(n, list(v), None) for n, v in enumerate(book.worksheets[0].iter_rows(values_only=True), 1)]
+                rows = [(n, v, None) for n, v in worksheet_rows(book.worksheets[0])]
                 book.close()
         except Exception as exc:  # openpyxl raises many kinds on a broken workbook
             return [], f"This XLSX workbook cannot be opened ({exc})."

@@ -13,6 +13,7 @@ import yaml
 from catalogue.designation import try_parse
 from catalogue.records import Problem, Reading
 from catalogue.systems import Indicator, Scheme, StandardSystem, SystemNode
+from ingest.relaton_yaml import BoundedLoader
 
 MAX_BYTES = 5 * 1024 * 1024
 _LANGS = ("zh", "en", "fr")
@@ -35,8 +36,9 @@ def read(path) -> Iterator[Reading]:
         yield from read_system_yaml(fp, str(path))
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loading that remembers where each mapping starts, for line numbers in problems."""
+class _Loader(BoundedLoader):
+    """Safe loading that remembers where each mapping starts, for line numbers in problems; bounded
+    like Relaton YAML (aliases, nesting depth, values once aliases are expanded: ingest.relaton_yaml)."""
 
 
 def _construct_mapping(loader, node):

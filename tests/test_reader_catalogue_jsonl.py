@@ -75,4 +75,5 @@ def test_bad_sources_and_shapes_are_problems_not_tracebacks(tmp_path):
     with open(path, "rb") as fp:
         readings = list(read_catalogue_jsonl(fp, "bad.jsonl"))
     assert all(r.problem is not None for r in readings)
-    assert readings[0].problem.reason == "'sources' must map each source's URL to the list of fields it gave"
+    assert readings[0].problem.reason == ("'sources' must be an object mapping each source's URL to the list of fields "
+                                          "it gave; not a list; the line was skipped.")

@@ -236,7 +236,9 @@ def test_member_over_the_size_limit_is_a_problem_and_reading_goes_on(tmp_path, m
     assert readings[1].item.designation == "ISO 5208:2008"
 
 
-def test_damaged_archive_gives_the_records_before_the_damage(tmp_path):
+def test_damaged_archive_ends_with_a_problem_that_rejects_the_file(tmp_path):
+    # The reader streams: the records before the damage are read, then a problem that rejects the
+    # whole file, which the pipeline's per-file transaction undoes (test_bad_input.py).
     whole = tmp_path / "whole.tar"
     with tarfile.open(whole, "w") as tar:
         for path in FIXTURE_FILES:
@@ -245,8 +247,13 @@ def test_damaged_archive_gives_the_records_before_the_damage(tmp_path):
     cut = tmp_path / "relaton-cut.tar"
     cut.write_bytes(data[: len(data) // 2])
     readings = list(read(cut))
-    assert readings[-1].problem.reason.startswith("the tar archive is damaged and was read only up to here")
+    last = readings[-1]
+    assert last.rejects_file and last.problem.file == str(cut) and last.problem.line is None
+    assert last.problem.reason.startswith("the archive is cut short or damaged after ")
+    assert last.problem.reason.endswith("a file lands whole or not at all, so nothing of it was kept: "
+                                        "fetch or copy the archive again.")
     assert sum(r.ok for r in readings) >= 3
+    assert not any(r.rejects_file for r in readings[:-1])
 
 
 def test_junk_named_like_an_archive_is_one_problem(tmp_path):
