@@ -92,6 +92,31 @@ class Understood:
             return self.groups[0]
         return Q.And(self.groups) if require_all else UnionOr(self.groups)
 
+    def core_query(self) -> Q.Query | None:
+        """Every group required except lone Chinese characters that nothing translates (制 of
+        an unknown 钢制): the first fallback when no title holds every word, before 'any word',
+        so that such a character never brings back every title that has it. None when no group
+        is such a character, or every group is."""
+        core = [g for g in self.groups if not _lone_character(g)]
+        if not core or len(core) == len(self.groups):
+            return None
+        return core[0] if len(core) == 1 else Q.And(core)
+
+    def any_query(self) -> Q.Query | None:
+        """Any word will do (the last fallback), lone untranslated characters left out when
+        other words remain."""
+        core = [g for g in self.groups if not _lone_character(g)] or self.groups
+        if not core:
+            return None
+        return core[0] if len(core) == 1 else UnionOr(core)
+
+
+def _lone_character(group: Q.Query) -> bool:
+    """A group that is one Chinese character matched alone ('title_char'), with no translation."""
+    while isinstance(group, (UnionOr, Q.Or)) and len(group.subqueries) == 1:
+        group = group.subqueries[0]
+    return isinstance(group, Q.Term) and group.fieldname == "title_char"
+
 
 def split_chunks(text: str) -> list[str]:
     """Whitespace-separated pieces with CJK runs apart: 'GB/T12234钢制闸阀 test' -> ['GB/T12234', '钢制闸阀', 'test']."""

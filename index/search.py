@@ -234,8 +234,13 @@ def run_search(searcher, table: DocTable, glossary, text: str, filters: dict[str
         scored = _evaluate(word_q, table)
         if word_q is not None and not len(scored) and len(und.groups) > 1 and not len(pinned_docs) \
                 and not und.asked:
-            # no title holds every word: any word will do, more matched words score higher
-            scored = _evaluate(und.word_query(require_all=False), table)
+            # no title holds every word: every word but lone untranslated characters, else any
+            # word will do (more matched words score higher)
+            core = und.core_query()
+            if core is not None:
+                scored = _evaluate(core, table)
+            if not len(scored):
+                scored = _evaluate(und.any_query(), table)
         matched = np.union1d(scored.docs, pinned_docs).astype(np.int32) if len(pinned_docs) else scored.docs
     masks = table.make_filter_masks(filters)
     final = keep_passing(matched, masks.values())

@@ -32,9 +32,10 @@ ONE_ROW = ("designation,title_en,status,published\n"
            "current,2023-02\n")
 
 #: The demo's gate valves: every record whose English title says "gate valve(s)" (demo data).
-GATE_VALVES = {"iso-6002-2021", "iso-6002-1992", "iso-10434-2020", "iso-10434-2004", "iso-10434-1998",
-               "iso-15761-2020", "iso-15761-2002", "iso-16139-2006", "iso-16139-2006-amd-1-2019", "iso-5996-1984",
-               "iso-7259-1988"}
+GATE_VALVES = {"api-600-2009", "api-600-2015", "api-600-2021", "api-602-2015", "api-602-2022", "api-603-2018",
+               "bs-5352-1981", "gb-t-12232-2025", "gb-t-12234-2007", "iso-10434-1998", "iso-10434-2004",
+               "iso-10434-2020", "iso-15761-2002", "iso-15761-2020", "iso-16139-2006", "iso-16139-2006-amd-1-2019",
+               "iso-5996-1984", "iso-6002-1992", "iso-6002-2021", "iso-7259-1988", "t-zzb-2512-2021"}
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,13 @@ def all_keys(cat, query: str, **kwargs) -> set[str]:
 # --- designations ------------------------------------------------------------------------------
 
 ISO_5208 = ["iso-5208-2015", "iso-5208-2008", "iso-5208-1993", "iso-5208-1982"]
+#: The demo's standards on pressure testing of valves in force: which is first is each engine's
+#: relevance (BM25F here, Typesense's text match there), both are right.
+PRESSURE_TESTING = {"iso-5208-2015", "mss-sp-61-2019"}
+
+
+def leads_with_pressure_testing(result) -> bool:
+    return keys_of(result)[0] in PRESSURE_TESTING and "iso-5208-2015" in keys_of(result)[:10]
 
 
 @pytest.mark.parametrize("typed", ["ISO 5208", "iso5208", "ISO 5208:2015", "5208"])
@@ -131,7 +139,10 @@ def test_a_series_number_lists_its_parts_in_part_order(cat):
     assert series[0]["record"]["key"] == "iso-4126-1981"  # the part-less edition, beside the parts
 
 
-@pytest.mark.parametrize("typed", ["GB/T 12238", "GB/T 99999", "GB 12234", "GB/T 12234-2019"])
+# JIS B 2071 and GB/T 21465 are cited by the demo's valves system, and no source we could read
+# gives an edition of either (catalogue/demo_data/unsourced.txt); GB 12234 (mandatory) and
+# GB/T 99999 do not exist in the demo at all.
+@pytest.mark.parametrize("typed", ["GB/T 99999", "GB 12234", "JIS B 2071", "GB/T 21465"])
 def test_a_designation_not_held_is_said_so_never_answered_with_others(cat, typed):
     data = cat.search(typed).to_json()
     assert data["hits"] == [] and data["total"] == 0
@@ -140,18 +151,19 @@ def test_a_designation_not_held_is_said_so_never_answered_with_others(cat, typed
 
 
 def test_what_we_know_of_a_designation_not_held_comes_beside_the_hits(cat):
-    # the demo holds a project plan for GB/T 12234 (plan-20170450-t-469-draft), not the standard
-    data = cat.search("GB/T 12234-2019").to_json()
-    assert data["related"] and all(item["for"] == "GB/T 12234-2019" for item in data["related"])
+    # the valves system cites JIS B 2071, which the demo does not hold
+    data = cat.search("JIS B 2071").to_json()
+    assert data["hits"] == []
+    assert data["related"] and all(item["for"] == "JIS B 2071" for item in data["related"])
 
 
 def test_a_designation_with_words_puts_the_designation_first(cat):
     result = cat.search("ISO 4126-1 valves", page_size=10, group="none")
     assert keys_of(result)[:3] == ["iso-4126-1-2013", "iso-4126-1-2004", "iso-4126-1-1991"]
-    assert result.total == 240
+    assert result.total == 344
     grouped = cat.search("ISO 4126-1 valves", page_size=10)
     assert keys_of(grouped)[0] == "iso-4126-1-2013" and grouped.hits[0]["group"]["count"] == 5
-    assert grouped.total == 111
+    assert grouped.total == 166
 
 
 # --- words, Chinese, glossary ------------------------------------------------------------------
@@ -159,19 +171,19 @@ def test_a_designation_with_words_puts_the_designation_first(cat):
 def test_english_words_match_every_word_stemmed(cat):
     assert all_keys(cat, "gate valves", group="none") == GATE_VALVES
     result = cat.search("valve pressure test", group="none")
-    assert result.total == 11
-    assert keys_of(result)[0] == "iso-5208-2015"
+    assert result.total == 20
+    assert leads_with_pressure_testing(result)
     grouped = cat.search("valve pressure test")
-    assert grouped.total == 5 and keys_of(grouped)[0] == "iso-5208-2015"
+    assert grouped.total == 8 and leads_with_pressure_testing(grouped)
 
 
 def test_chinese_text_is_cut_by_the_index_vocabulary(cat):
     result = cat.search("阀门 压力试验", group="none")
-    assert result.total == 11
-    assert keys_of(result)[0] == "iso-5208-2015"
-    assert cat.search("低压开关设备", group="none").total == 361
-    assert cat.search("眼镜架", group="none").total == 23
-    assert [cat.search(q).total for q in ("阀门 压力试验", "低压开关设备", "眼镜架")] == [5, 82, 9]
+    assert result.total == 20
+    assert leads_with_pressure_testing(result)
+    assert cat.search("低压开关设备", group="none").total == 427
+    assert cat.search("眼镜架", group="none").total == 31
+    assert [cat.search(q).total for q in ("阀门 压力试验", "低压开关设备", "眼镜架")] == [8, 119, 13]
 
 
 def test_the_glossary_finds_english_titles_for_chinese_words(cat):
@@ -179,18 +191,24 @@ def test_the_glossary_finds_english_titles_for_chinese_words(cat):
     found = all_keys(cat, "闸阀", group="none")
     assert GATE_VALVES <= found
     assert found == all_keys(cat, "gate valves", group="none")
-    # steel-made gate valves (钢制 = steel-made): ISO 10434, bolted bonnet steel gate valves, is
-    # among them (Whoosh finds every gate valve, its 'any word' fallback: no title holds both words;
-    # Typesense's synonyms meet 钢制 in a few titles, so it answers those alone)
-    assert {"iso-10434-2020", "iso-10434-2004"} <= all_keys(cat, "钢制闸阀", group="none")
+    # steel-made gate valves (钢制: 钢 = steel, 制 = made, untranslated): gate valves only, never
+    # every title with a 制 in it. Whoosh requires steel and gate valve (no title holds all three
+    # words, and a lone untranslated character is left out before 'any word' is tried);
+    # Typesense's synonyms meet 钢制 in Chinese titles, so it answers those.
+    steel_gate = all_keys(cat, "钢制闸阀", group="none")
+    assert steel_gate
+    if cat.index.__class__.__name__ == "SearchIndex":
+        assert {"iso-10434-2020", "iso-10434-2004", "api-600-2021", "gb-t-12234-2007"} <= steel_gate <= GATE_VALVES
+    titles = [cat.store.get(key).titles for key in steel_gate]
+    assert all("阀" in t.get("zh", "") or "valve" in t.get("en", "").lower() for t in titles)  # valves only
 
 
 def test_a_typo_is_forgiven_and_named(cat):
     result = cat.search("presure testing", group="none")
-    assert result.total == 33
-    assert cat.search("presure testing").total == 17
+    assert result.total == 42
+    assert cat.search("presure testing").total == 20
     assert result.suggestion == "pressure testing"
-    assert keys_of(result)[0] == "iso-5208-2015"
+    assert leads_with_pressure_testing(result)
 
 
 def test_nonsense_finds_nothing(cat):
@@ -201,8 +219,10 @@ def test_nonsense_finds_nothing(cat):
 # --- facets and filters ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("group, totals, publishers", [
-    ("none", (240, 54, 75), {"ISO": 186, "IEC": 54}),
-    ("work", (111, 26, 65), {"ISO": 85, "IEC": 26}),  # standards counted, not their editions
+    ("none", (344, 54, 75), {"ISO": 186, "IEC": 54, "GB": 47, "API": 22, "ASME": 9, "MSS": 8, "JB": 7, "EN": 5,
+                             "BS": 3, "IEEE": 2, "T/ZZB": 1}),
+    ("work", (166, 26, 65), {"ISO": 85, "GB": 28, "IEC": 26, "API": 10, "JB": 5, "BS": 3, "EN": 3, "ASME": 2,
+                             "MSS": 2, "IEEE": 1, "T/ZZB": 1}),  # standards counted, not their editions
 ])
 def test_filters_narrow_and_facets_count_the_other_choices(cat, group, totals, publishers):
     plain = cat.search("valves", group=group)
@@ -222,10 +242,10 @@ def test_ics_facets_drill_down_one_level(cat):
     top = cat.search("")
     assert all("." not in value for value, _ in top.facets["ics"])
     under = cat.search("", filters={"ics": ["23"]}, group="none")
-    assert under.total == 333
-    assert cat.search("", filters={"ics": ["23"]}).total == 159
+    assert under.total == 358
+    assert cat.search("", filters={"ics": ["23"]}).total == 182
     assert under.facets["ics"] and all(v.startswith("23.") and v.count(".") == 1 for v, _ in under.facets["ics"])
-    assert cat.search("", filters={"ccs": ["J"]}).total == 1
+    assert cat.search("", filters={"ccs": ["J"]}).total == 21
 
 
 def test_years_are_listed_newest_first(cat):
@@ -242,7 +262,7 @@ def test_sorts_order_every_match(cat):
     assert all(a >= b for a, b in zip(dates, dates[1:]) if a and b)
 
 
-@pytest.mark.parametrize("group, total", [("none", 240), ("work", 111)])
+@pytest.mark.parametrize("group, total", [("none", 344), ("work", 166)])
 def test_paging_walks_every_match_once(cat, group, total):
     first = cat.search("valves", page=1, page_size=50, facets=False, group=group)
     second = cat.search("valves", page=2, page_size=50, facets=False, group=group)
@@ -256,9 +276,9 @@ def test_paging_walks_every_match_once(cat, group, total):
 def test_suggestions_list_designations_then_titles(cat):
     assert cat.index.suggest("iso 52", limit=4) == ["ISO 5208:1982", "ISO 5208:1993", "ISO 5208:2008", "ISO 5208:2015"]
     titles = cat.index.suggest("Industrial v", limit=3)
-    assert titles == ["Industrial valves — Ball valves of thermoplastics materials",
-                      "Industrial valves — Ball valves of thermoplastics materials — Amendment 1",
-                      "Industrial valves — Bolted bonnet steel gate valves"]
+    # three titles of the demo's industrial valves (which three among the equally good is each
+    # engine's own order: hyphens and dashes both appear in the demo's titles)
+    assert len(set(titles)) == 3 and all(t.startswith("Industrial valves ") for t in titles)
     assert cat.index.suggest("", limit=3) == []
 
 
