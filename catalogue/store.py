@@ -7,8 +7,10 @@ whole or not at all.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import CatalogueMissing, StoreError
+from .errors import CatalogueMissing, StoreBusy, StoreError
 from .records import (
     DICT_FIELDS,
     INVERSE_RELATIONS,
@@ -48,6 +50,17 @@ WATCHED = ("status", "withdrawn", "in_force")
 INFERRED = "catalogue:inferred"
 #: What a transaction may write without being a generation of the catalogue (see note_written).
 PRIVATE_SCOPES = frozenset({"accounts"})
+#: How long a write transaction waits for another process's to finish, in seconds (a web
+#: request's writes; an ingest waits longer, ingest.pipeline.INGEST_WAIT). Then StoreBusy.
+WRITE_WAIT = 30.0
+#: SQLite's own wait for a lock, per statement (readers in WAL mode almost never wait).
+BUSY_TIMEOUT_MS = 30_000
+#: ``PRAGMA synchronous``: FULL makes every COMMIT wait for the write-ahead log to reach the disk
+#: (one fsync per transaction), so a file reported as landed survives a power cut, and the index
+#: never records a generation the disk could still lose (docs/durability.md). NORMAL would
+#: save that fsync and could lose the last transactions on a power cut.
+SYNCHRONOUS = "FULL"
+log = logging.getLogger("catalogue")
 
 
 def now_iso() -> str:
@@ -96,14 +109,23 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
                 )
             self.home.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                      check_same_thread=False)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"Cannot open the catalogue {self.path}: {exc}.") from exc
+        self.write_wait = WRITE_WAIT
+        try:
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"Cannot open the catalogue {self.path}: {exc}.") from exc
+        except StoreError:
+            self.db.close()
+            raise
         self._in_tx = False
         self._tx_keys: set[str] = set()
         self._tx_scopes: set[str] = set()
@@ -136,7 +158,7 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
         for number, sql in _migrations():
             if number in applied:
                 continue
-            self.db.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 # Another process may have applied it between our read and our lock.
                 if self.db.execute("SELECT 1 FROM schema_migrations WHERE number = ?", (number,)).fetchone():
@@ -160,7 +182,7 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
         has_table = self.db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
         if not has_table:
-            self.db.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                                 "(number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -195,7 +217,7 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
                 raise
             self.db.execute(f"RELEASE {name}")
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._in_tx = True
         self._tx_keys, self._tx_scopes = set(), set()
         self._tx_changes = self.db.total_changes
@@ -211,6 +233,30 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
             raise
         self._in_tx = False
         self.db.execute("COMMIT")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE (take the write lock), waiting up to ``write_wait`` seconds while
+        another process holds it; then StoreBusy, a sentence that names the cause (a locked
+        store is not a failing disk)."""
+        deadline = time.monotonic() + self.write_wait
+        warned = False
+        while True:
+            slice_ms = int(max(0.0, min(deadline - time.monotonic(), 1.0)) * 1000)
+            self.db.execute(f"PRAGMA busy_timeout = {slice_ms}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(self.path, self.write_wait) from exc
+                if not warned:
+                    warned = True
+                    log.warning("another process is writing the catalogue %s; waiting for it (up to %g s)",
+                                self.path, self.write_wait)
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -693,6 +739,14 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether SQLite refused because another connection holds a lock (SQLITE_BUSY/LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc)
 
 
 def _dedupe(items: Iterable) -> list:

@@ -8,6 +8,7 @@ the whole run one transaction that the first problem stops.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sqlite3
 import time
@@ -17,16 +18,20 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from catalogue.designation import DesignationError, parse_designation, try_parse
-from catalogue.errors import CatalogueError, StoreError, UsageError
+from catalogue.errors import CatalogueError, StoreBusy, StoreError, UsageError
 from catalogue.i18n import choose_language, gettext
 from catalogue.records import STATUSES, ClassNode, Committee, Problem, Reading, Standard
-from catalogue.store import Store, now_iso
+from catalogue.store import Store, is_busy, now_iso
 
 from .detect import detect_format
 from .progress import NoProgress, Progress
 
 #: The biggest single file a whole-file reader is given (the largest real source file is 16 MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: How long an ingest waits for another process writing the catalogue (another ingest's file,
+#: a web request), in seconds; ``CATALOGUE_INGEST_WAIT`` overrides. A file of the real ISO
+#: archive is one transaction of a few minutes.
+INGEST_WAIT = float(os.environ.get("CATALOGUE_INGEST_WAIT") or 900)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SLUG = re.compile(r"[^a-z0-9.]+")
 
@@ -192,6 +197,7 @@ def ingest_paths(
             if "encoding" not in inspect.signature(module.read).parameters:
                 raise UsageError(f"--encoding applies to text files a reader decodes itself; "
                                  f"the {module.FORMAT} reader of {path} decides its encoding from the file.")
+    store.write_wait = INGEST_WAIT
     if strict and not dry_run:
         with _landing(store, "this run"):
             for path, module in modules:
@@ -239,7 +245,11 @@ def _landing(store: Store, what: str):
     try:
         with store.transaction():
             yield
+    except StoreBusy as exc:
+        raise StoreBusy(exc.path, exc.waited, what) from exc
     except sqlite3.Error as exc:
+        if is_busy(exc):  # a lock met mid-way (SQLite's own wait ran out): not a failing disk
+            raise StoreBusy(store.path, store.write_wait, what) from exc
         if "full" in str(exc):  # SQLITE_FULL: "database or disk is full"
             reason = f"the disk holding the catalogue {store.path} is full ({exc})"
         else:  # e.g. "disk I/O error" when a write fails with EFBIG or EIO
