@@ -25,6 +25,14 @@ class StoreBusy(StoreError):
                          f"{lost}try again when it has finished.")
 
 
+class IndexUnavailable(CatalogueError):
+    """The search index cannot answer now (being rebuilt, or it could not be rebuilt); the
+    store and every page that reads only the store still work."""
+
+    #: Seconds a web client is asked to wait (``Retry-After``) while a rebuild runs.
+    retry_after = 30
+
+
 class NotFound(CatalogueError):
     """A reference matched nothing in the catalogue."""
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .errors import StoreError
+from .errors import IndexUnavailable, StoreError
 from .store import Store, catalogue_home
 
 log = logging.getLogger("catalogue")
@@ -54,13 +54,20 @@ class CatchUp:
 class Catalogue:
     """A store and its index under one home folder."""
 
-    def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
+    def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False,
+                 repair_in_background: bool = False):
+        """``repair_in_background``: a search that finds the index damaged starts the rebuild in
+        a thread and answers IndexUnavailable at once (a server: its other requests go on);
+        otherwise it rebuilds, then answers (the command line)."""
         self.home = catalogue_home(home)
         self.store = Store(self.home, create=create)
+        self.repair_in_background = repair_in_background
         self._index = None
         self._thread_lock = threading.RLock()
         self._warned: set[str] = set()
         self._background: threading.Thread | None = None
+        self._swept = False
+        self._missing = False
         self.last_catch_up: CatchUp | None = None
 
     def close(self) -> None:
@@ -85,14 +92,41 @@ class Catalogue:
 
     # ---------------------------------------------------------------- index
     def _open(self):
-        """The SearchIndex object, opened (not caught up) on first use."""
+        """The SearchIndex object, opened (not caught up) on first use; a damaged index opens
+        too (it reports ``healthy() == False`` and the catch-up rebuilds it)."""
         if self._index is None:
             with self._thread_lock:
                 if self._index is None:
                     from index import SearchIndex
 
-                    self._index = SearchIndex(self.home / INDEX_DIR)
+                    from index.writer import POINTER
+
+                    folder = self.home / INDEX_DIR
+                    self._set_aside_non_folder(folder)
+                    # No index at all for a catalogue that holds something: said as a repair.
+                    self._missing = not (folder / POINTER).exists() and self.store.generation() > 0
+                    try:
+                        # The problems it finds are said once, by the catch-up that repairs them.
+                        self._index = SearchIndex(folder, report=False)
+                    except OSError as exc:
+                        raise IndexUnavailable(
+                            f"The search index at {folder} cannot be opened or created ({exc}); the catalogue "
+                            "itself is unharmed: make the folder writable, or remove it, and try again.") from exc
         return self._index
+
+    def _set_aside_non_folder(self, folder: Path) -> None:
+        """Where the index folder belongs stands a file (or a dangling link): the index is
+        derived, so it is renamed aside (never deleted) and a new index is built."""
+        if folder.is_dir() or not (folder.exists() or folder.is_symlink()):
+            return
+        aside = folder.with_name(f"{folder.name}.not-a-folder-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(folder, aside)
+        except OSError as exc:
+            raise IndexUnavailable(f"{folder} should be the search index folder but is a file, and it cannot be "
+                                   f"moved aside ({exc}); move it away and try again.") from exc
+        log.warning("search index at %s: a file stood where the index folder belongs; it was moved to %s "
+                    "and the index is rebuilt from the store", folder, aside)
 
     @property
     def index(self):
@@ -162,12 +196,21 @@ class Catalogue:
                     result = self._catch_up_locked(idx) if taken else CatchUp("busy", applied, applied)
         except Exception as exc:  # any index failure: keep the committed store, repair later
             result = CatchUp("failed", None, None, reason=f"{type(exc).__name__}: {exc}")
-            log.error("the search index could not be brought in step with the store (%s); "
-                      "it is retried on next use", result.reason)
+            if result.reason not in self._warned:  # said once a process, retried at every use
+                self._warned.add(result.reason)
+                log.error("the search index could not be brought in step with the store (%s); "
+                          "it is retried on next use", result.reason)
         self.last_catch_up = result
         return result
 
     def _catch_up_locked(self, idx) -> CatchUp:
+        if not self._swept:  # once a process: folders and temporary files killed runs left
+            self._swept = True
+            from index.writer import remove_orphans
+
+            removed = remove_orphans(self.home / INDEX_DIR)
+            if removed:
+                log.info("search index: removed %d folders or files left by interrupted runs", len(removed))
         target, applied = self.store.generation(), idx.applied_generation()
         healthy = idx.healthy()
         if healthy and applied == target:
@@ -177,7 +220,9 @@ class Catalogue:
             reason = idx.problem or "it cannot be opened"
         elif applied is None:
             reason = "it records no store generation (built before the write log, or never finished)"
-            if idx.count_safely() == 0:  # a new catalogue's first index: news, not a repair
+            if self._missing:
+                reason = "it is missing"
+            elif idx.count_safely() == 0:  # a new catalogue's first index: news, not a repair
                 self._rebuild(idx, reason, news=True)
                 return CatchUp("rebuilt", applied, idx.applied_generation(), reason=reason)
         elif applied > target:
@@ -188,11 +233,17 @@ class Catalogue:
                 reason = f"{backlog:,} records changed since it was written; rebuilding is cheaper than replaying"
             else:
                 keys = self.store.keys_written_since(applied)
-                self._replay(idx, keys, target)
-                if backlog:
-                    log.info("search index caught up with the store: %d records replayed (generation %d -> %d)",
-                             len(keys), applied, target)
-                return CatchUp("replayed", applied, target, len(keys))
+                try:
+                    self._replay(idx, keys, target)
+                except OSError:
+                    raise  # a full disk, a read-only folder: a rebuild would fail the same way
+                except Exception as exc:  # Whoosh met a damaged file it reads while writing (a merge)
+                    reason = f"writing into it failed ({type(exc).__name__}: {exc})"
+                else:
+                    if backlog:
+                        log.info("search index caught up with the store: %d records replayed (generation %d -> %d)",
+                                 len(keys), applied, target)
+                    return CatchUp("replayed", applied, target, len(keys))
         self._rebuild(idx, reason)
         return CatchUp("rebuilt", applied, idx.applied_generation(), reason=reason)
 
@@ -263,17 +314,36 @@ class Catalogue:
     def search(self, query: str, **kwargs):
         """Search the index (see index.SearchIndex.search); unknown filter names are refused.
 
-        A damaged index is rebuilt from the store once, and the search runs again.
+        A damaged index is rebuilt from the store once, and the search runs again (or, with
+        ``repair_in_background``, IndexUnavailable says the rebuild has started).
         """
-        from index import QueryError, RecoveryNeeded
+        from index import QueryError
 
         from .errors import UsageError
 
-        idx = self.index
         try:
-            return idx.search(query, **kwargs)
+            return self._asking_index(lambda idx: idx.search(query, **kwargs))
         except QueryError as exc:
             raise UsageError(str(exc)) from exc
-        except RecoveryNeeded:
-            self.catch_up(wait=True)
-            return idx.search(query, **kwargs)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Designations and titles starting with ``prefix`` (index.SearchIndex.suggest), repaired as for search."""
+        return self._asking_index(lambda idx: idx.suggest(prefix, limit=limit))
+
+    def _asking_index(self, ask):
+        from index import RecoveryNeeded
+
+        idx = self.index
+        try:
+            return ask(idx)
+        except RecoveryNeeded as exc:
+            if self.repair_in_background:
+                self.catch_up_in_background()
+                raise IndexUnavailable("The search index is being rebuilt from the store; "
+                                       "try again in a minute.") from exc
+            result = self.catch_up(wait=True)
+        try:
+            return ask(idx)
+        except RecoveryNeeded as exc:
+            why = f": {result.reason}" if result.action == "failed" else ""
+            raise IndexUnavailable(f"{exc} It could not be rebuilt now{why}.") from exc

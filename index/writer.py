@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -40,18 +41,40 @@ BUILD_LIMIT_MB = 256
 COMPOUND = False
 
 
+#: What a generation folder is called (``gen-<time_ns>-<pid>``); CURRENT names nothing else.
+GEN_NAME = re.compile(r"gen-[0-9]+-[0-9]+")
+
+
 class RecoveryNeeded(RuntimeError):
     """The index cannot be used as it is: rebuild it from the store (``catalogue reindex``)."""
 
 
-def current_generation(root: Path) -> Path | None:
-    """The generation folder that ``CURRENT`` names, or None when there is none yet."""
+def read_pointer(root: Path) -> tuple[Path | None, str | None]:
+    """(the generation folder ``CURRENT`` names, what is wrong with it): (None, None) when
+    there is no index yet; a problem when CURRENT is empty, names no generation folder of ours
+    (damaged bytes, a path) or names one that is not there. Never raises for a damaged file."""
     pointer = root / POINTER
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
+        raw = pointer.read_bytes()
     except FileNotFoundError:
-        return None
-    return root / name if name else None
+        return None, None
+    except OSError as exc:
+        return None, f"{POINTER} cannot be read ({exc})"
+    name = raw.decode("ascii", errors="replace").strip()
+    if not name:
+        return None, f"{POINTER} is empty"
+    if not GEN_NAME.fullmatch(name):
+        return None, f"{POINTER} holds {name[:60]!r}, which is not the name of a generation folder"
+    folder = root / name
+    if not folder.is_dir():
+        return folder, f"{POINTER} names {name}, which is not there"
+    return folder, None
+
+
+def current_generation(root: Path) -> Path | None:
+    """The generation folder that ``CURRENT`` names, or None when there is none yet (or
+    CURRENT names nothing usable: see :func:`read_pointer`)."""
+    return read_pointer(root)[0]
 
 
 def read_applied(folder: Path | None) -> int | None:
@@ -80,6 +103,8 @@ def write_applied(folder: Path, generation: int) -> None:
 
 
 def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -90,32 +115,54 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_orphans(root: Path) -> list[str]:
-    """Remove generation folders a killed build left behind: neither the one in use nor the one
-    before it, and not being built by a live process. Answers the names removed."""
+    """Remove what killed runs left behind: generation folders that are neither the one in use
+    nor the one before it and are not being built by a live process, and temporary pointer
+    files (``CURRENT.<pid>.tmp``, ``applied.<pid>.tmp``) of dead processes. Answers the names removed."""
     current = current_generation(root)
     removed = []
     try:
         entries = list(root.iterdir())
     except OSError:
         return removed
-    kept_names = sorted(e.name for e in entries if e.is_dir() and e.name.startswith("gen-"))
+    kept_names = sorted(e.name for e in entries if e.is_dir() and GEN_NAME.fullmatch(e.name))
     # the newest folder older than the current one may still be open in another process
     previous = max((n for n in kept_names if current is not None and n < current.name), default=None)
     for entry in entries:
         name = entry.name
-        if not (entry.is_dir() and name.startswith("gen-")) or (current is not None and name == current.name):
+        if name.startswith(f"{POINTER}.") and name.endswith(".tmp") and not _pid_alive(_pid_of(name, 1)):
+            _remove_quietly(entry)
+            removed.append(name)
+            continue
+        if not (entry.is_dir() and GEN_NAME.fullmatch(name)) or (current is not None and name == current.name):
             continue
         if name == previous:
             continue
-        try:
-            pid = int(name.rsplit("-", 1)[1])
-        except (IndexError, ValueError):
-            pid = -1
+        pid = _pid_of(name, -1)
         if pid > 0 and _pid_alive(pid) and (current is None or name > current.name):
             continue  # a build in progress
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(name)
+    if current is not None:
+        for tmp in current.glob(f"{APPLIED}.*.tmp"):
+            if not _pid_alive(_pid_of(tmp.name, 1)):
+                _remove_quietly(tmp)
+                removed.append(f"{current.name}/{tmp.name}")
     return removed
+
+
+def _pid_of(name: str, position: int) -> int:
+    """The process id in 'gen-<time>-<pid>' (position -1) or 'CURRENT.<pid>.tmp' (position 1); 0 if none."""
+    try:
+        return int(name.replace(".", "-").split("-")[position])
+    except (IndexError, ValueError):
+        return 0
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 def _new_generation(root: Path) -> Path:
@@ -170,14 +217,16 @@ def build_generation(root: Path, records: Iterable[Standard], extras: dict | Non
 
 
 def check_format(folder: Path) -> None:
-    """Raise RecoveryNeeded when a generation was written with another row layout."""
+    """Raise RecoveryNeeded when a generation holds no index or was written with another row layout."""
+    if not any(folder.glob("_MAIN_*.toc")):
+        raise RecoveryNeeded(f"{folder.name} holds no index (no table of contents _MAIN_*.toc)")
     try:
-        found = (folder / FORMAT_FILE).read_text(encoding="ascii").strip()
+        found = (folder / FORMAT_FILE).read_text(encoding="ascii", errors="replace").strip() or "none"
     except OSError:
         found = "none"
     if found != ROW_FORMAT:
-        raise RecoveryNeeded(f"The search index at {folder} was written by another version (row format {found}, "
-                             f"this version reads {ROW_FORMAT}); rebuild it with `catalogue reindex`.")
+        raise RecoveryNeeded(f"{folder.name} was written by another version (row format {found[:20]}, "
+                             f"this version reads {ROW_FORMAT})")
 
 
 def swap_in(root: Path, folder: Path) -> None:
@@ -207,15 +256,15 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
     try:
         ix = whoosh_index.open_dir(str(folder))
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder
-        raise RecoveryNeeded(f"The search index at {folder} cannot be opened ({exc}); rebuild it with `catalogue reindex`.") from exc
+        raise RecoveryNeeded(f"{folder.name} cannot be opened ({type(exc).__name__}: {exc})") from exc
     docs = dedupe(records, extras)
     try:
         writer = ix.writer(timeout=timeout, compound=COMPOUND)
     except LockError as exc:
         ix.close()
         raise RecoveryNeeded(
-            f"The search index at {folder} is locked by another writer (held over {timeout:g} s, "
-            "perhaps left by a writer that was killed); rebuild it with `catalogue reindex`."
+            f"{folder.name} is locked by another writer (held over {timeout:g} s, "
+            "perhaps left by a writer that was killed)"
         ) from exc
     try:
         for key in delete_keys:

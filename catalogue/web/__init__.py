@@ -97,7 +97,7 @@ def get_catalogue():
         if cat is None:
             from catalogue.service import Catalogue
 
-            cat = Catalogue(app.config["CATALOGUE_HOME"])
+            cat = Catalogue(app.config["CATALOGUE_HOME"], repair_in_background=True)
             try:
                 cat.index  # noqa: B018 - open (or rebuild) the index now, not inside a user's search
             except Exception:

@@ -86,7 +86,7 @@ def show_suggestions():
     Answers ``["iso 52", ["ISO 5208:2015", ...]]`` (application/x-suggestions+json).
     """
     prefix = get_query()
-    found = get_catalogue().index.suggest(prefix, limit=SUGGESTIONS) if prefix else []
+    found = get_catalogue().suggest(prefix, limit=SUGGESTIONS) if prefix else []
     return Response(json.dumps([prefix, found], ensure_ascii=False), mimetype="application/x-suggestions+json")
 
 
