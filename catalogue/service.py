@@ -67,7 +67,7 @@ class Catalogue:
         self._warned: set[str] = set()
         self._background: threading.Thread | None = None
         self._swept = False
-        self._missing = False
+        self._missing = ""
         self.last_catch_up: CatchUp | None = None
 
     def close(self) -> None:
@@ -102,9 +102,12 @@ class Catalogue:
                     from index.writer import POINTER
 
                     folder = self.home / INDEX_DIR
-                    self._set_aside_non_folder(folder)
+                    aside = self._set_aside_non_folder(folder)
                     # No index at all for a catalogue that holds something: said as a repair.
-                    self._missing = not (folder / POINTER).exists() and self.store.generation() > 0
+                    if aside is not None:
+                        self._missing = f"a file stood where the index folder belongs (moved to {aside})"
+                    elif not (folder / POINTER).exists() and self.store.generation() > 0:
+                        self._missing = "it is missing"
                     try:
                         # The problems it finds are said once, by the catch-up that repairs them.
                         self._index = SearchIndex(folder, report=False)
@@ -114,19 +117,19 @@ class Catalogue:
                             "itself is unharmed: make the folder writable, or remove it, and try again.") from exc
         return self._index
 
-    def _set_aside_non_folder(self, folder: Path) -> None:
+    def _set_aside_non_folder(self, folder: Path) -> Path | None:
         """Where the index folder belongs stands a file (or a dangling link): the index is
-        derived, so it is renamed aside (never deleted) and a new index is built."""
+        derived, so it is renamed aside (never deleted) and a new index is built. Answers where
+        it went, or None when the folder is a folder (or absent)."""
         if folder.is_dir() or not (folder.exists() or folder.is_symlink()):
-            return
+            return None
         aside = folder.with_name(f"{folder.name}.not-a-folder-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
             os.replace(folder, aside)
         except OSError as exc:
             raise IndexUnavailable(f"{folder} should be the search index folder but is a file, and it cannot be "
                                    f"moved aside ({exc}); move it away and try again.") from exc
-        log.warning("search index at %s: a file stood where the index folder belongs; it was moved to %s "
-                    "and the index is rebuilt from the store", folder, aside)
+        return aside
 
     @property
     def index(self):
@@ -221,7 +224,7 @@ class Catalogue:
         elif applied is None:
             reason = "it records no store generation (built before the write log, or never finished)"
             if self._missing:
-                reason = "it is missing"
+                reason = self._missing
             elif idx.count_safely() == 0:  # a new catalogue's first index: news, not a repair
                 self._rebuild(idx, reason, news=True)
                 return CatchUp("rebuilt", applied, idx.applied_generation(), reason=reason)

@@ -46,8 +46,11 @@ def make_server(home: str | os.PathLike | None, host: str = "127.0.0.1", port: i
     with app.app_context():
         get_catalogue()
     if sock is not None:
-        return create_server(app, sockets=[sock], threads=threads, ident="catalogue")
-    return create_server(app, host=host, port=port, threads=threads, ident="catalogue")
+        server = create_server(app, sockets=[sock], threads=threads, ident="catalogue")
+    else:
+        server = create_server(app, host=host, port=port, threads=threads, ident="catalogue")
+    server.flask_app = app  # for whoever stops it: app.extensions["catalogue"].close()
+    return server
 
 
 def set_switch_interval(milliseconds: float) -> None:
