@@ -397,7 +397,6 @@ def test_serve_on_a_damaged_index_rebuilds_it_before_the_first_request_and_says_
             assert json.loads(r.read())["hits"][0]["key"] == "iso-5208-2015"
     finally:
         stop_server(server, thread)
-        server.flask_app.extensions["catalogue"].close()
     said = [r.getMessage() for r in caplog.records if REBUILT in r.getMessage()]
     assert len(said) == 1 and named in said[0], said
     assert in_step(home)
@@ -441,7 +440,6 @@ def test_an_index_damaged_while_serving_is_rebuilt_in_the_background(small_home,
             record = get("/standards/iso-5208-2015.json")  # pages that read the store never stopped
     finally:
         stop_server(server, thread)
-        server.flask_app.extensions["catalogue"].close()
     print("answers while rebuilding", [a[0] for a in answers])
     assert answers[-1][0] == 200 and json.loads(answers[-1][2])["hits"][0]["key"] == "iso-5208-2015"
     for status, headers, body in answers[:-1]:  # while the rebuild ran: a sentence, not a 500
