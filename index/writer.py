@@ -5,6 +5,14 @@ The index folder holds one Whoosh index per generation (``gen-<time>-<pid>``) an
 ``CURRENT`` with ``os.replace`` (a rename, atomic on POSIX), so a searcher sees the old index
 or the new one, never a half-built one. The generation before stays on disk until the next
 rebuild, for searchers in other processes that still hold it open.
+
+What reaches the disk, and when (docs/durability.md): every file Whoosh writes is fsynced as it
+is closed (:class:`DurableStorage`), so a table of contents is renamed into place only over
+segment files that are on the disk; after each commit the whole folder is synced
+(:func:`sync_folder`: every file, then the folder itself) before ``applied`` records the
+generation, and ``applied`` and ``CURRENT`` are replaced through a synced temporary file and a
+synced folder. So a power cut leaves a folder that holds at least what its ``applied`` claims:
+the index can only be behind (replayed), never silently short.
 """
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from catalogue.records import Standard
@@ -87,19 +96,75 @@ def read_applied(folder: Path | None) -> int | None:
         return None
 
 
+class DurableStorage(FileStorage):
+    """Whoosh's file storage, with every file it writes fsynced as it is closed: Whoosh renames
+    a new table of contents into place right after writing it, and without this the name could
+    reach the disk before the segment files it lists (a power cut would then leave an index
+    that cannot be opened, rebuilt from the store instead of merely replayed)."""
+
+    def create_file(self, name, excl=False, mode="wb", **kwargs):
+        given = kwargs.pop("onclose", None)
+
+        def synced(structfile):
+            raw = structfile.file
+            if hasattr(raw, "flush"):
+                raw.flush()
+            if hasattr(raw, "fileno"):
+                os.fsync(raw.fileno())
+            if given is not None:
+                given(structfile)
+
+        return super().create_file(name, excl=excl, mode=mode, onclose=synced, **kwargs)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the folder's entries (files created, renamed, removed in it) durable."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync every file in ``folder``, then the folder: what it holds now survives a power cut.
+    A file already on the disk costs one cheap call (nothing to flush)."""
+    with os.scandir(folder) as entries:
+        files = [e.path for e in entries if e.is_file(follow_symlinks=False)]
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:  # a searcher's stale table file, removed meanwhile
+            continue
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fsync_folder(folder)
+
+
+def replace_durably(path: Path, text: str) -> None:
+    """Replace the small file ``path`` with ``text`` atomically and durably: a synced temporary
+    file, a rename, a synced folder (``applied``, ``CURRENT``)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="ascii") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+    fsync_folder(path.parent)
+
+
 def write_applied(folder: Path, generation: int) -> None:
     """Record, after a commit, that ``folder`` holds every write up to ``generation``.
 
-    Written through a temporary name and renamed (atomic), after the Whoosh commit: a crash
-    between the two leaves the older number, and the next catch-up replays those keys again,
-    which is harmless (replaying a key writes the record as the store holds it).
+    The folder is synced first (:func:`sync_folder`), so the number never claims writes the disk
+    could still lose; then it is replaced through a temporary name (atomic). A crash between
+    the commit and this leaves the older number, and the next catch-up replays those keys
+    again, which is harmless (replaying a key writes the record as the store holds it).
     """
-    tmp = folder / f"{APPLIED}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="ascii") as out:
-        out.write(f"{generation}\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, folder / APPLIED)
+    sync_folder(folder)
+    replace_durably(folder / APPLIED, f"{generation}\n")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -194,7 +259,7 @@ def build_generation(root: Path, records: Iterable[Standard], extras: dict | Non
     ``generation``: the store generation the records were read at (recorded in the folder).
     """
     folder = _new_generation(root)
-    ix = whoosh_index.create_in(str(folder), build_schema())
+    ix = DurableStorage(str(folder)).create_index(build_schema())
     docs = dedupe(records, extras)
     kwargs = {"limitmb": BUILD_LIMIT_MB, "compound": COMPOUND}
     if procs > 1 and len(docs) > 20000:
@@ -212,7 +277,9 @@ def build_generation(root: Path, records: Iterable[Standard], extras: dict | Non
     (folder / FORMAT_FILE).write_text(ROW_FORMAT, encoding="ascii")
     derive_tables(folder)
     if generation is not None:
-        write_applied(folder, generation)
+        write_applied(folder, generation)  # syncs the folder first
+    else:
+        sync_folder(folder)  # CURRENT must never name a folder the disk holds only in part
     return folder, len(docs)
 
 
@@ -232,9 +299,7 @@ def check_format(folder: Path) -> None:
 def swap_in(root: Path, folder: Path) -> None:
     """Make ``folder`` the generation in use (atomic rename of the pointer) and prune old ones."""
     previous = current_generation(root)
-    tmp = root / f"{POINTER}.{os.getpid()}.tmp"
-    tmp.write_text(folder.name + "\n", encoding="utf-8")
-    os.replace(tmp, root / POINTER)
+    replace_durably(root / POINTER, folder.name + "\n")
     # Only generations older than the one before go: a newer folder may be another process's
     # rebuild still in progress (names start with the creation time, so they sort by age).
     oldest_kept = min(folder.name, previous.name) if previous else folder.name
@@ -254,7 +319,7 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
     """
     check_format(folder)
     try:
-        ix = whoosh_index.open_dir(str(folder))
+        ix = DurableStorage(str(folder)).open_index()
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder
         raise RecoveryNeeded(f"{folder.name} cannot be opened ({type(exc).__name__}: {exc})") from exc
     docs = dedupe(records, extras)
