@@ -191,6 +191,10 @@ class Catalogue:
         an index problem: the store is the truth, and a failure is logged and retried later."""
         idx = self._open()
         try:
+            if not self._swept:  # the first look of a process sweeps what killed runs left
+                with self._catch_up_lock(wait=False) as taken:
+                    if taken:
+                        self._sweep()
             target, applied = self.store.generation(), idx.applied_generation()
             if applied == target and idx.healthy():
                 result = CatchUp("in-step", applied, applied)
@@ -206,14 +210,20 @@ class Catalogue:
         self.last_catch_up = result
         return result
 
-    def _catch_up_locked(self, idx) -> CatchUp:
-        if not self._swept:  # once a process: folders and temporary files killed runs left
-            self._swept = True
-            from index.writer import remove_orphans
+    def _sweep(self) -> None:
+        """Once a process, under the catch-up lock: remove the generation folders and temporary
+        files that killed runs left (index.writer.remove_orphans)."""
+        if self._swept:
+            return
+        self._swept = True
+        from index.writer import remove_orphans
 
-            removed = remove_orphans(self.home / INDEX_DIR)
-            if removed:
-                log.info("search index: removed %d folders or files left by interrupted runs", len(removed))
+        removed = remove_orphans(self.home / INDEX_DIR)
+        if removed:
+            log.info("search index: removed %d folders or files left by interrupted runs", len(removed))
+
+    def _catch_up_locked(self, idx) -> CatchUp:
+        self._sweep()
         target, applied = self.store.generation(), idx.applied_generation()
         healthy = idx.healthy()
         if healthy and applied == target:

@@ -127,10 +127,15 @@ def fsync_folder(folder: Path) -> None:
 
 
 def sync_folder(folder: Path) -> None:
-    """fsync every file in ``folder``, then the folder: what it holds now survives a power cut.
-    A file already on the disk costs one cheap call (nothing to flush)."""
+    """fsync the files of ``folder`` written since it was last synced (newer than its ``applied``;
+    all of them when it has none), then the folder: what it holds now survives a power cut."""
+    try:
+        since = (folder / APPLIED).stat().st_mtime_ns
+    except OSError:
+        since = -1
     with os.scandir(folder) as entries:
-        files = [e.path for e in entries if e.is_file(follow_symlinks=False)]
+        files = [e.path for e in entries if e.is_file(follow_symlinks=False)
+                 and e.stat(follow_symlinks=False).st_mtime_ns >= since]
     for path in files:
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -194,7 +199,7 @@ def remove_orphans(root: Path) -> list[str]:
     previous = max((n for n in kept_names if current is not None and n < current.name), default=None)
     for entry in entries:
         name = entry.name
-        if name.startswith(f"{POINTER}.") and name.endswith(".tmp") and not _pid_alive(_pid_of(name, 1)):
+        if name.endswith(".tmp") and entry.is_file() and not _pid_alive(_pid_of_tmp(name)):
             _remove_quietly(entry)
             removed.append(name)
             continue
@@ -207,20 +212,48 @@ def remove_orphans(root: Path) -> list[str]:
             continue  # a build in progress
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(name)
-    if current is not None:
-        for tmp in current.glob(f"{APPLIED}.*.tmp"):
-            if not _pid_alive(_pid_of(tmp.name, 1)):
-                _remove_quietly(tmp)
-                removed.append(f"{current.name}/{tmp.name}")
+    if current is not None and current.is_dir():
+        removed += [f"{current.name}/{name}" for name in remove_temporaries(current)]
+    return removed
+
+
+#: What a Whoosh writer leaves when it is killed: its temporary storage, a table of contents
+#: not yet renamed into place ('_MAIN_2.toc.1796208369.2019346').
+_WHOOSH_TEMPORARY = re.compile(r"MAIN\.tmp|_MAIN_[0-9]+\.toc\.[0-9.]+")
+
+
+def remove_temporaries(folder: Path) -> list[str]:
+    """Remove from a generation folder the temporary files of dead processes ('applied.<pid>.tmp',
+    'side-X.rows.<pid>.<thread>.tmp') and what a killed Whoosh writer left. Call it only while
+    holding the catch-up lock: no index writer of ours runs then (searchers may write table files,
+    but they are alive)."""
+    removed = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if _WHOOSH_TEMPORARY.fullmatch(name):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                _remove_quietly(entry)
+            removed.append(name)
+        elif name.endswith(".tmp") and entry.is_file() and not _pid_alive(_pid_of_tmp(name)):
+            _remove_quietly(entry)
+            removed.append(name)
     return removed
 
 
 def _pid_of(name: str, position: int) -> int:
-    """The process id in 'gen-<time>-<pid>' (position -1) or 'CURRENT.<pid>.tmp' (position 1); 0 if none."""
+    """The process id in 'gen-<time>-<pid>' (position -1); 0 if none."""
     try:
         return int(name.replace(".", "-").split("-")[position])
     except (IndexError, ValueError):
         return 0
+
+
+def _pid_of_tmp(name: str) -> int:
+    """The process id in a temporary name: 'CURRENT.<pid>.tmp', 'side-X.rows.<pid>.<thread>.tmp'; 0 if none."""
+    numbers = [part for part in name.split(".")[1:-1] if part.isdigit()]
+    return int(numbers[0]) if numbers else 0
 
 
 def _remove_quietly(path: Path) -> None:

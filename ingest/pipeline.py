@@ -247,6 +247,9 @@ def _landing(store: Store, what: str):
             yield
     except StoreBusy as exc:
         raise StoreBusy(exc.path, exc.waited, what) from exc
+    except MemoryError as exc:  # the transaction rolled back: the catalogue is as it was
+        raise StoreError(f"the catalogue ran out of memory while reading or writing {what}; "
+                         "nothing of it was written.") from exc
     except sqlite3.Error as exc:
         if is_busy(exc):  # a lock met mid-way (SQLite's own wait ran out): not a failing disk
             raise StoreBusy(store.path, store.write_wait, what) from exc
