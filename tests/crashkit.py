@@ -10,7 +10,10 @@ Environment (all optional; without CRASHKIT_AT the run only logs its writes):
 - CRASHKIT_AT: the write point (1-based) at which to act; CRASHKIT_ACTION: kill | eio | enospc | nomem;
 - CRASHKIT_KINDS: comma-separated kinds that count (default all), CRASHKIT_UNDER: only paths
   under this folder count (commits always do) - e.g. the index folder, for index-layer errors;
-- CRASHKIT_POWERCUT: before the kill, write the power-cut image of the home into this folder.
+- CRASHKIT_POWERCUT: before the kill, write the power-cut image of the home into this folder;
+- CRASHKIT_NOSYNC: count and model every fsync but skip the real flush. The power-cut image is
+  the model's (what was fsynced, not what the disk happened to keep), and a SIGKILL keeps the
+  page cache, so a real flush changes no outcome; on a shared disk it costs most of a trial.
 
 Write points, each counted *before* it happens: ``commit`` (SQLite COMMIT) and ``committed``
 (just after it returned), ``open-write`` (a file created or opened for writing), ``close-write``
@@ -58,6 +61,7 @@ class Tracer:
         self.kinds = set(filter(None, env.get("CRASHKIT_KINDS", "").split(",")))
         self.under = str(Path(env["CRASHKIT_UNDER"]).resolve()) if env.get("CRASHKIT_UNDER") else None
         self.powercut = env.get("CRASHKIT_POWERCUT")
+        self.nosync = bool(env.get("CRASHKIT_NOSYNC"))
         self.count = 0
         self.quiet = threading.local()
         self.real = {"open": builtins.open, "os_open": os.open, "fsync": os.fsync, "fdatasync": os.fdatasync,
@@ -219,7 +223,8 @@ class Tracer:
             def sync(fd):
                 fd = fd if isinstance(fd, int) else fd.fileno()
                 tracer.point("fsync", os.readlink(f"/proc/self/fd/{fd}"))
-                real[name](fd)
+                if not tracer.nosync:
+                    real[name](fd)
                 tracer._note_fsync(fd)
             return sync
 
@@ -267,27 +272,77 @@ def serve_forks() -> None:
     work rather than a Python start-up and the imports (jieba's dictionary is loaded once).
 
     Reads one JSON line per trial on standard input ({"argv": [...], "env": {...}, "stderr":
-    path}) and answers one line ({"status": exit code, or minus the signal that ended it}).
+    path}, or {"check": home, "stderr": path} to open a home as the next run does, see
+    :func:`check_home`) and answers one line ({"status": exit code, or minus the signal that
+    ended it; "result": what the check found}).
     """
     sys.path.insert(0, str(ROOT))
     import catalogue.cli  # noqa: F401 - everything a command needs, imported before forking
     import catalogue.service  # noqa: F401
     import ingest.pipeline  # noqa: F401
     from index.analyzers import load_jieba
+    from ingest.detect import reader_modules
 
     load_jieba()
+    reader_modules()  # every reader imported once, not once a trial
+    share_glossary()
+    if os.environ.get("CRASHKIT_WARM"):  # a home to open once: the lazy imports of a search, done here
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / "home"
+            shutil.copytree(os.environ["CRASHKIT_WARM"], copy)
+            check_home(copy)
     for line in sys.stdin:
         spec = json.loads(line)
+        result_path = spec["stderr"] + ".result"
         pid = os.fork()
         if pid == 0:
-            _run_child(spec)
+            _run_child(spec, result_path)
         _, status = os.waitpid(pid, 0)
         code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        sys.stdout.write(json.dumps({"status": code}) + "\n")
+        result = None
+        if os.path.exists(result_path):
+            with open(result_path, encoding="utf-8") as fp:
+                result = json.load(fp)
+            os.unlink(result_path)
+        sys.stdout.write(json.dumps({"status": code, "result": result}) + "\n")
         sys.stdout.flush()
 
 
-def _run_child(spec: dict) -> None:
+def share_glossary() -> None:
+    """Read the shipped glossary once for every trial of this process (each SearchIndex would
+    parse its 3,000 pairs again): the writes under test never touch it."""
+    from index import glossary
+
+    shared = glossary.Glossary.load()
+    original = glossary.Glossary.load.__func__
+
+    def load(cls, path=glossary.DEFAULT_PATH):
+        return shared if Path(path) == glossary.DEFAULT_PATH else original(cls, path)
+
+    glossary.Glossary.load = classmethod(load)
+
+
+def check_home(home: Path) -> dict:
+    """Open ``home`` as the next run does (the store, then the index, which catches up) and say
+    what was found: the catch-up's action, whether the index holds exactly the store's keys,
+    the store's and the index's generations, and the first hit for ISO 5208:2015 with its titles."""
+    from catalogue.service import Catalogue
+
+    with Catalogue(home) as cat:
+        cat.index  # noqa: B018 - opening catches up
+        done = cat.last_catch_up
+        store_keys = set(cat.store.keys())
+        hits = cat.search("ISO 5208:2015", page_size=1).to_json()["hits"]
+        record = cat.store.get("iso-5208-2015")
+        return {"action": done.action, "reason": getattr(done, "reason", ""),
+                "keys_agree": cat.index.keys() == store_keys, "generations": list(cat.generations()),
+                "hit": hits[0]["key"] if hits else None, "hit_zh": hits[0]["titles"].get("zh") if hits else None,
+                "store_zh": record.titles.get("zh") if record else None}
+
+
+def _run_child(spec: dict, result_path: str) -> None:
     code = 0
     try:
         os.environ.update(spec.get("env", {}))
@@ -296,6 +351,13 @@ def _run_child(spec: dict) -> None:
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
         os.dup2(null, 1)
+        if "check" in spec:
+            if os.environ.get("CRASHKIT_NOSYNC"):  # as in a traced run (see the module docstring)
+                os.fsync = os.fdatasync = lambda fd: None
+            result = check_home(Path(spec["check"]))
+            with open(result_path, "w", encoding="utf-8") as fp:
+                json.dump(result, fp)
+            return
         argv = spec["argv"]
         Tracer(Path(argv[argv.index("--home") + 1])).install()
         from catalogue.cli import main as cli_main
@@ -314,7 +376,9 @@ def _run_child(spec: dict) -> None:
 
 
 class ForkServer:
-    """The parent's side: ForkServer().run(['--home', h, 'ingest', f], {'CRASHKIT_AT': '7'}, err_path)."""
+    """The parent's side: ForkServer().run(['--home', h, 'ingest', f], {'CRASHKIT_AT': '7'}, err_path).
+    ``env`` holds the server's environment: e.g. CRASHKIT_NOSYNC, or CRASHKIT_WARM (a home it
+    opens once before the first trial)."""
 
     def __init__(self, env: dict | None = None):
         import subprocess
@@ -326,12 +390,24 @@ class ForkServer:
 
     def run(self, argv: list, env: dict, stderr: Path) -> tuple[int, str]:
         """Run one traced command; answer (status, its standard error)."""
-        self.proc.stdin.write(json.dumps({"argv": [str(a) for a in argv], "env": env, "stderr": str(stderr)}) + "\n")
+        answer = self._ask({"argv": [str(a) for a in argv], "env": env, "stderr": str(stderr)})
+        return answer["status"], stderr.read_text(encoding="utf-8", errors="replace")
+
+    def check(self, home: Path, stderr: Path) -> dict:
+        """:func:`check_home` in a forked child; its standard error must hold no traceback."""
+        answer = self._ask({"check": str(home), "stderr": str(stderr)})
+        err = stderr.read_text(encoding="utf-8", errors="replace")
+        if answer["status"] != 0 or answer["result"] is None:
+            raise AssertionError(f"opening {home} failed ({answer['status']}): {err}")
+        return {**answer["result"], "stderr": err}
+
+    def _ask(self, spec: dict) -> dict:
+        self.proc.stdin.write(json.dumps(spec) + "\n")
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline()
         if not answer:
             raise RuntimeError("the fork server stopped")
-        return json.loads(answer)["status"], stderr.read_text(encoding="utf-8", errors="replace")
+        return json.loads(answer)
 
     def close(self) -> None:
         self.proc.stdin.close()
