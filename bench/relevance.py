@@ -1,6 +1,11 @@
 """Relevance harness: success@1, success@5 and MRR per query kind, ours against plain SQLite FTS5.
 
     .venv/bin/python bench/relevance.py [--home DIR] [--queries bench/queries.tsv] [--json]
+    .venv/bin/python bench/relevance.py --backend typesense [--home DIR]   # the Typesense backend
+
+With ``--backend typesense`` the catalogue searches through the Typesense backend: the cluster
+in CATALOGUE_TYPESENSE_NODES, else a server started for the run (bench/typesense_peer.py); a
+new collection is filled from the store by the ordinary catch-up, whose time is reported.
 
 Without --home it builds the bundled demo catalogue in a temporary folder. With --home it uses
 that catalogue (e.g. the full real ISO + IEC one built by bench/ingest_real.py --keep DIR).
@@ -9,8 +14,12 @@ bm25 ranking) over designation, titles in every language and the key, queried wi
 words as plain terms (FTS5's default AND of quoted tokens).
 
 Judgments (bench/queries.tsv): a work key counts when a hit is that work's edition in force;
-``=key`` counts only that exact edition. Queries whose answers are not in the catalogue are
-skipped and counted.
+``=key`` counts only that exact edition; ``@parts`` (kind ``series``) counts the edition in
+force of any part of the number queried; ``-`` (kind ``notheld``) means the designation is not
+in the catalogue: the answer is right when it says so (ours: ``not_held`` names it and no hit
+is shown; FTS5: no row), all three measures 1, else 0. Queries whose answers are not in the
+catalogue (or, for ``notheld``, whose designation the catalogue does hold) are skipped and
+counted.
 """
 from __future__ import annotations
 
@@ -40,8 +49,24 @@ def load_queries(path: Path) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def relevant_keys(store, judged: list[str]) -> set[str]:
+def relevant_keys(store, judged: list[str], query: str = "") -> set[str]:
+    from catalogue.designation import try_parse
+
     keys = set()
+    if judged == ["-"]:
+        d = try_parse(query)
+        if d is None:
+            return set()
+        held = store.exists(d.key) if (d.year or d.supplement) else (
+            store.work_exists(d.work) or bool(store.list_part_works(d.work)))
+        return set() if held else {"-"}
+    if judged == ["@parts"]:
+        d = try_parse(query)
+        for work in (store.list_part_works(d.work, limit=10000) if d else []):
+            k = store.edition_in_force_key(work)
+            if k:
+                keys.add(k)
+        return keys
     for item in judged:
         if item.startswith("="):
             if store.exists(item[1:]):
@@ -101,8 +126,15 @@ def main() -> int:
     parser.add_argument("--queries", type=Path, default=ROOT / "bench" / "queries.tsv")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--backend", choices=("whoosh", "typesense"), default="whoosh")
     args = parser.parse_args()
     from catalogue.service import Catalogue
+
+    nodes = []
+    if args.backend == "typesense":
+        from bench.typesense_peer import use_typesense
+
+        nodes = use_typesense(collection="relevance")
 
     home = args.home
     if home is None:
@@ -115,26 +147,45 @@ def main() -> int:
     queries = load_queries(args.queries)
     with Catalogue(home) as cat:
         t = time.monotonic()
+        cat.index  # noqa: B018 - opened and brought in step (a new Typesense collection: filled)
+        index_build = time.monotonic() - t
+        t = time.monotonic()
         fts = build_fts(cat.store)
         fts_build = time.monotonic() - t
         ours, peer, skipped, misses = [], [], 0, []
         for kind, query, judged in queries:
-            relevant = relevant_keys(cat.store, judged)
+            relevant = relevant_keys(cat.store, judged, query)
             if not relevant:
                 skipped += 1
                 continue
-            hits = [h["key"] for h in cat.search(query, page_size=K).to_json()["hits"]]
+            data = cat.search(query, page_size=K).to_json()
+            hits = [h["key"] for h in data["hits"]]
+            if relevant == {"-"}:
+                said = any(item["text"] == query or item["designation"] == query for item in data["not_held"])
+                ours.append((kind, (1.0, 1.0, 1.0) if said and not hits else (0.0, 0.0, 0.0)))
+                peer.append((kind, (1.0, 1.0, 1.0) if not fts_search(fts, query) else (0.0, 0.0, 0.0)))
+                if ours[-1][1][0] == 0:
+                    misses.append((kind, query, hits[:3], ["(not held)"]))
+                continue
             ours.append((kind, score(hits, relevant)))
             peer.append((kind, score(fts_search(fts, query), relevant)))
             if ours[-1][1][0] == 0:
                 misses.append((kind, query, hits[:3], sorted(relevant)))
         records = cat.store.count()
-    result = {"catalogue": str(home), "records": records, "queries": len(queries), "skipped": skipped,
+    result = {"catalogue": str(home), "backend": args.backend, "records": records, "queries": len(queries),
+              "skipped": skipped, "index_open_seconds": round(index_build, 1),
               "fts5_build_seconds": round(fts_build, 1), "ours": summarise(ours), "fts5": summarise(peer)}
+    if nodes:
+        from bench.typesense_peer import server_rss_mb, stop
+
+        result["server_rss_mb"] = server_rss_mb(nodes)
+        stop(nodes)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
-        print(f"{records} records, {len(queries) - skipped} queries judged ({skipped} skipped: answers not catalogued)")
+        print(f"{records} records, {len(queries) - skipped} queries judged ({skipped} skipped: answers not catalogued); "
+              f"backend {args.backend} (opened/filled in {index_build:.1f} s)"
+              + (f"; server RSS MB (now, peak): {result['server_rss_mb']}" if nodes else ""))
         print(f"{'kind':<12} {'n':>3}  {'ours s@1':>8} {'s@5':>5} {'MRR':>5}   {'FTS5 s@1':>8} {'s@5':>5} {'MRR':>5}")
         for kind in sorted(result["ours"], key=lambda k: (k == "all", k)):
             o, f = result["ours"][kind], result["fts5"][kind]

@@ -43,7 +43,9 @@ def read_memory() -> dict:
     out = {}
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
+            # RssAnon is the process's own memory; RssFile the mapped index files' pages it has
+            # touched, which every process reading the same generation shares
+            if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
                 out[line.split(":")[0]] = round(int(line.split()[1]) / 1024)
     except OSError:
         pass

@@ -4,6 +4,12 @@
     .venv/bin/python bench/search_latency.py --records 94000 --queries 60
     .venv/bin/python bench/search_latency.py --home instance          # the store in a catalogue home
     .venv/bin/python bench/search_latency.py --home instance --index /tmp/ix --rss   # reuse a build
+    .venv/bin/python bench/search_latency.py --home instance --backend typesense --rss
+
+``--backend typesense`` measures the Typesense backend instead of Whoosh (the cluster in
+CATALOGUE_TYPESENSE_NODES, else a server started for the run: bench/typesense_peer.py; with
+CATALOGUE_TYPESENSE_COLLECTION naming a filled collection of the same records, the build is
+skipped); --rss then also reports the server's resident memory.
 
 Query classes: designation, two English words, Chinese, two words with three facet filters,
 prefix (autocomplete). Every search asks for facets (the issue's targets include them).
@@ -161,10 +167,15 @@ def read_rss_mb() -> tuple[float, float]:
     return found.get("VmRSS", 0.0), found.get("VmHWM", 0.0)
 
 
-def measure_rss(index_dir: Path, queries_file: Path) -> int:
+def measure_rss(index_dir: Path, queries_file: Path, backend: str = "whoosh") -> int:
     """Child mode of --rss: open the index, warm it, run every query once, print RSS as JSON."""
     before = read_rss_mb()[0]
-    ix = SearchIndex(index_dir)
+    if backend == "typesense":
+        from index.typesense_backend import TypesenseIndex
+
+        ix = TypesenseIndex(index_dir)
+    else:
+        ix = SearchIndex(index_dir)
     ix.warm()
     warmed = read_rss_mb()[0]
     for kind, items in json.loads(queries_file.read_text(encoding="utf-8")).items():
@@ -195,9 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rss", action="store_true",
                         help="also measure a fresh process's RSS after opening, warming and running the queries")
     parser.add_argument("--measure-rss", nargs=2, type=Path, metavar=("INDEX", "QUERIES"), help=argparse.SUPPRESS)
+    parser.add_argument("--backend", choices=("whoosh", "typesense"), default="whoosh",
+                        help="the search backend to measure beside FTS5 (default whoosh)")
     args = parser.parse_args(argv)
     if args.measure_rss:
-        return measure_rss(*args.measure_rss)
+        return measure_rss(*args.measure_rss, backend=args.backend)
     load_before = load_average()
 
     if args.home:
@@ -208,11 +221,22 @@ def main(argv: list[str] | None = None) -> int:
     else:
         records = make_records(args.records)
 
+    nodes = []
+    if args.backend == "typesense":
+        from bench.typesense_peer import use_typesense
+
+        nodes = use_typesense(collection="latency")
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         index_dir = args.index or Path(tmp) / "index"
         started = time.perf_counter()
-        reuse = (index_dir / "CURRENT").exists()
-        ix = SearchIndex(index_dir, procs=args.procs)
+        if args.backend == "typesense":
+            from index.typesense_backend import TypesenseIndex
+
+            ix = TypesenseIndex(index_dir)
+            reuse = ix.healthy() and ix.count() == len({r.key for r in records if r.key})
+        else:
+            reuse = (index_dir / "CURRENT").exists()
+            ix = SearchIndex(index_dir, procs=args.procs)
         if not reuse or not ix.healthy() or ix.count() != len({r.key for r in records if r.key}):
             ix.rebuild(records)
             reuse = False
@@ -224,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         opens = []
         for _ in range(2):  # a new process opening the index: first time, then with the row cache
             started = time.perf_counter()
-            ix = SearchIndex(index_dir)
+            ix = SearchIndex(index_dir) if args.backend == "whoosh" else TypesenseIndex(index_dir)
             opens.append(time.perf_counter() - started)
             if len(opens) == 1:
                 ix.close()
@@ -232,9 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         ix.warm()  # jieba, sort orders, suggestion lists: once per process, as a server does at start
         warm_s = time.perf_counter() - started
         queries = make_queries(records, args.queries)
-        print(f"records: {len(records):,}; build: whoosh {build_whoosh:.1f} s{' (reused)' if reuse else ''}, fts5 {build_fts_s:.1f} s; "
+        print(f"records: {len(records):,}; build: {args.backend} {build_whoosh:.1f} s{' (reused)' if reuse else ''}, fts5 {build_fts_s:.1f} s; "
               f"open: {opens[0]:.2f} s first, {opens[1]:.2f} s with row cache; warm-up {warm_s:.2f} s")
-        print(f"{'class':<20}{'ours p50':>10}{'ours p95':>10}{'fts5 p50':>10}{'fts5 p95':>10}  (ms)")
+        ours_name = "ours" if args.backend == "whoosh" else "ts"
+        print(f"{'class':<20}{ours_name + ' p50':>10}{ours_name + ' p95':>10}{'fts5 p50':>10}{'fts5 p95':>10}  (ms)")
         for kind, items in queries.items():
             if not items:
                 continue
@@ -257,11 +282,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.rss:
             queries_file = Path(tmp) / "queries.json"
             queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-            out = subprocess.run([sys.executable, __file__, "--measure-rss", str(index_dir), str(queries_file)],
+            out = subprocess.run([sys.executable, __file__, "--measure-rss", str(index_dir), str(queries_file),
+                                  "--backend", args.backend],
                                  capture_output=True, text=True, check=True).stdout
             rss = json.loads(out.strip().splitlines()[-1])
             print(f"RSS of a fresh process (MB): {rss['start']} at start, {rss['warmed']} opened and warmed, "
                   f"{rss['after']} after the queries, peak {rss['peak']}")
+    if nodes:
+        from bench.typesense_peer import server_rss_mb, stop
+
+        print(f"Typesense server RSS (MB, now and peak): {server_rss_mb(nodes)}")
+        stop(nodes)
     return 0
 
 

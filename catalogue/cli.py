@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -155,7 +154,30 @@ def show(ctx: click.Context, reference: str, as_json: bool) -> None:
 def _summary(report) -> str:
     text = _t("added {added}, updated {updated}, unchanged {unchanged}, rejected {rejected}",
               added=report.added, updated=report.updated, unchanged=report.unchanged, rejected=report.rejected)
+    if getattr(report, "skipped", 0):
+        text += _t(", skipped {n}", n=report.skipped)
+    if getattr(report, "warnings", None):
+        text += _t(", warnings {n}", n=len(report.warnings))
     return text + (_t(" (dry run: nothing written)") if report.dry_run else "")
+
+
+def _ingest_format_help() -> str:
+    """The --format help, generated from the reader registry (ingest.registry)."""
+    from ingest.registry import READERS
+
+    return "Reader to use instead of detecting it from the content: " + ", ".join(r.name for r in READERS) + \
+        ". `catalogue ingest --help` lists what each reads."
+
+
+class _IngestCommand(click.Command):
+    """`catalogue ingest --help` ends with the readers, one a line, from the registry."""
+
+    def format_epilog(self, ctx, formatter) -> None:
+        from ingest.registry import READERS
+
+        with formatter.section(_t("Formats (detected from the content; extensions are hints)")):
+            formatter.write_dl([(r.name, _t(r.help) + (f" ({', '.join(r.extensions)})" if r.extensions else ""))
+                                for r in READERS])
 
 
 def _print_record(data: dict) -> None:
@@ -186,11 +208,12 @@ def _print_record(data: dict) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print {records, by_publisher, by_status} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {records, by_publisher, by_status, by_level} as JSON.")
 @click.pass_context
 @handle_errors
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts of records by publisher and by status, and of the benchmarking register."""
+    """Counts of records by publisher, by status and by level (international, foreign, national, industry ...),
+    and of the benchmarking register."""
     with _store(ctx) as store:
         data = store.stats()
         data["benchmarking"] = store.count_register()
@@ -198,10 +221,12 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         _emit_json(data)
         return
     click.echo(_t("records: {n}", n=data["records"]))
-    for title, table in ((_t("by publisher"), data["by_publisher"]), (_t("by status"), data["by_status"])):
+    for title, table in ((_t("by publisher"), data["by_publisher"]), (_t("by status"), data["by_status"]),
+                         (_t("by level"), data["by_level"])):
         click.echo(f"{title}:")
         for name, n in table.items():
-            click.echo(f"  {name:<12} {n}")
+            label = _t(name) if table is not data["by_publisher"] else name
+            click.echo(f"  {label:<12} {n}")
     counts = data["benchmarking"]
     click.echo(_t("benchmarking register: {results} results, {needs_review} needing review", **counts))
     click.echo(_t("  {enterprises} enterprises, {products} products, {certificates} certificates", **counts))
@@ -245,11 +270,9 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     click.echo(_t("exported {n} records to {output}", n=n, output=output) if output else _t("exported {n} records", n=n), err=True)
 
 
-@main.command()
+@main.command(cls=_IngestCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default=None,
-              help="Reader to use instead of detecting it: " + "relaton-yaml, iso-html, openstd-html, samr-html, sheet, ... "
-                   "(an unknown name lists them all).")
+@click.option("--format", "fmt", default=None, help=_ingest_format_help())
 @click.option("--dry-run", is_flag=True, help="Read and validate only; write nothing.")
 @click.option("--strict", is_flag=True, help="Make the whole run all-or-nothing: the first problem stops it.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -261,8 +284,11 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
     """Load files, folders or archives into the catalogue and update the search index.
 
-    Formats are detected from each file's first bytes and name. Each file lands whole or not
-    at all; every rejected record is reported as file:line: field: reason.
+    Formats are detected from each file's content (a folder or archive: from its members');
+    never from the name. Each file lands whole or not at all; every rejected record is reported
+    as file:line: field: reason, every warning (a word a reader did not know; the record still
+    landed) as warning: file:line: field: reason, and records that are not standards (a
+    periodical's articles, conference papers) are skipped and counted by reason.
     """
     from .service import Catalogue
     from ingest.progress import make_progress
@@ -278,9 +304,13 @@ def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
     else:
         for p in report.problems:
             click.echo(_problem_line(p), err=True)
+        for w in report.warnings:
+            click.echo(_t("warning: {line}", line=_problem_line(w)), err=True)
+        for reason, n in report.skip_reasons():
+            click.echo(_t("skipped {n}: {reason}", n=n, reason=translate(reason, _lang())), err=True)
         click.echo(_summary(report) + _t(" in {seconds}s", seconds=f"{report.seconds:.1f}"), err=True)
-    if report.unreadable and report.unreadable == len(paths):
-        sys.exit(2)  # nothing could be done
+    if report.unreadable and not report.files:
+        sys.exit(2)  # nothing could be done: no input had a reader
     sys.exit(1 if report.rejected else 0)
 
 
@@ -300,12 +330,15 @@ def reindex(ctx):
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100), help="Hits to show (at most 100).")
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Narrow by publisher, status, ics, ccs, year, decade, committee, language or system; repeatable.")
+              help="Narrow by publisher, status, level, industry, ics, ccs, year, decade, committee, language or "
+                   "system; repeatable.")
 @click.option("--sort", default="relevance", type=click.Choice(["relevance", "designation", "date"]), show_default=True)
+@click.option("--group", default="work", type=click.Choice(["work", "none"]), show_default=True,
+              help="work: one hit per standard (other editions folded under it); none: every edition.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (DESIGN.md contract).")
 @click.pass_context
 @handle_errors
-def search(ctx, query, limit, filters, sort, as_json):
+def search(ctx, query, limit, filters, sort, group, as_json):
     """Search by designation (any spelling) or words in Chinese, English or French."""
     from .service import Catalogue
     from .errors import UsageError
@@ -317,18 +350,38 @@ def search(ctx, query, limit, filters, sort, as_json):
             raise UsageError(f"--filter '{item}' must be FIELD=VALUE, e.g. --filter status=current.")
         parsed.setdefault(field.strip(), []).append(value.strip())
     with Catalogue(ctx.obj["home"]) as cat:
-        result = cat.search(query, filters=parsed, sort=sort, page_size=limit)
+        result = cat.search(query, filters=parsed, sort=sort, page_size=limit, group=group)
     data = result.to_json()
     if as_json:
         _emit_json(data)
     else:
-        click.echo(_t("{n} results for '{query}'", n=data["total"], query=query), err=True)
+        for item in data["not_held"]:
+            click.echo(_t("{designation} is not in the catalogue.", designation=item["designation"]))
+            for related in (r for r in data["related"] if r["for"] == item["designation"]):
+                shown = related.get("designation") or related.get("id")
+                click.echo("  " + _t("related ({why}): {shown}", why=_t(RELATED_WHY[related["why"]]), shown=shown))
+            if item.get("lookup"):
+                click.echo("  " + _t("look it up: {url}", url=item["lookup"]["url"]))
+        for item in data["series"]:
+            click.echo(_t("{designation} is a series of {n} parts, listed in part order.",
+                          designation=item["designation"], n=item["parts"]))
+        counted = "standards" if group == "work" else "editions"
+        click.echo(_t("{n} results for '{query}'", n=data["total"], query=query)
+                   + (" " + _t("(one per standard)") if counted == "standards" else ""), err=True)
         if data.get("suggestion"):
             click.echo(_t("did you mean: {suggestion}", suggestion=data["suggestion"]), err=True)
         for hit in data["hits"]:
             title = hit["titles"].get("zh") or hit["titles"].get("en") or next(iter(hit["titles"].values()), "")
-            click.echo(f"{hit['designation']:<32} {_t(hit['status']):<10} {title}")
+            folded = hit.get("group", {}).get("count", 1) - 1
+            more = " " + _t("(+{n} folded)", n=folded) if folded > 0 else ""
+            click.echo(f"{hit['designation']:<32} {_t(hit['status']):<10} {title}{more}")
     sys.exit(0 if data["total"] else 1)
+
+
+#: How `catalogue search` names each kind of related item of a designation not held.
+RELATED_WHY = {"edition": "another edition", "adopted_by": "adopts it", "adopts": "adopted by it",
+               "replaced_by": "replaces it", "system": "industry system", "scheme": "benchmarking scheme",
+               "close": "close designation"}
 
 
 @main.command("check-refs")
@@ -495,7 +548,26 @@ def _init_demo(home):
         for p in report.problems:
             click.echo(_problem_line(p), err=True)
         click.echo(_t("Demo catalogue loaded into {home}: {summary}.", home=cat.home, summary=_summary(report)), err=True)
+        _echo_accounts_hint(cat)
     return report
+
+
+def _echo_accounts_hint(cat) -> None:
+    """Once, when the demo is made: it holds no accounts (no passwords in the repository), so say
+    how to add a librarian and a user for one of its enterprises (README, "Trying the workflow")."""
+    if cat.store.list_user_rows():
+        return
+    enterprises = cat.store.list_enterprise_choices()
+    click.echo(_t("No accounts yet: the demo makes none. To sign in and try the register's workflow, add some (each asks for a password):"), err=True)  # noqa: E501 - one msgid
+    click.echo(f"  catalogue --home {cat.home} user add librarian --role librarian", err=True)
+    if enterprises:
+        first = enterprises[0]
+        click.echo(f"  catalogue --home {cat.home} user add demo-enterprise --role enterprise "
+                   f"--enterprise {first['credit_code']}", err=True)
+        click.echo(_t("The demo's enterprises (--enterprise takes the credit code or the id):"), err=True)
+        for e in enterprises:
+            name = e["names"].get(_lang()) or e["names"].get("zh") or e["names"].get("en", "")
+            click.echo(f"  {e['credit_code']}  {e['id']}  {name}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

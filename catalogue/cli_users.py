@@ -29,6 +29,22 @@ def _read_password(login: str, from_stdin: bool) -> str:
     return first
 
 
+def _enterprise_of(store, text: str) -> str:
+    """The register's enterprise id for an id ('e-d29a2bc922cf') or a unified social credit code
+    ('91330324PDY00001X1'); what was given, with a warning, when the register holds neither yet."""
+    from .register import normalise_credit_code
+
+    wanted = text.strip()
+    if store.read_enterprise_brief(wanted) is not None:
+        return wanted
+    found = store.find_enterprise_id(normalise_credit_code(wanted))
+    if found is not None:
+        return found
+    click.echo(_t("warning: the register holds no enterprise '{enterprise}' yet; the user can sign in, but drafts nothing until a librarian adds it",  # noqa: E501
+                  enterprise=wanted), err=True)
+    return wanted
+
+
 def _user_line(user) -> str:
     state = _t("disabled") if user.disabled else _t("active")
     return f"{user.login:<24} {_t(user.role):<12} {user.enterprise_id or '-':<16} {state:<10} {user.display_name}"
@@ -44,7 +60,8 @@ def user() -> None:
 @click.option("--role", required=True, type=click.Choice(["librarian", "enterprise"]),
               help="librarian: runs the catalogue; enterprise: acts for one enterprise of the register.")
 @click.option("--enterprise", "enterprise_id", default=None, metavar="ID",
-              help="The enterprise an enterprise user acts for (required with --role enterprise).")
+              help="The enterprise an enterprise user acts for: its id or its unified social credit code "
+                   "(required with --role enterprise).")
 @click.option("--name", "display_name", default="", help="The name pages show (default: the login name).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new user as JSON.")
@@ -58,6 +75,8 @@ def add_user(ctx, login, role, enterprise_id, display_name, password_stdin, as_j
     with _store(ctx) as store:
         if store.fetch_user_by_login(name) is not None:
             raise accounts.AccountError(f"The login name '{name}' is taken.")
+        if role == "enterprise" and enterprise_id:
+            enterprise_id = _enterprise_of(store, enterprise_id)
         password = _read_password(name, password_stdin)
         created = accounts.add_user(store, name, role, password, display_name=display_name or "",
                                     enterprise_id=enterprise_id)

@@ -11,11 +11,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .designation_families import (  # noqa: F401 - Designation, DesignationError are this module's API
+    _S, _Y4, FAMILIES, LATE_FAMILIES, Designation, DesignationError, canon, compose, slug,
+)
+
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus, small and
 # full-width hyphen-minus: Chinese pages print "GB/T 13927—2008", Word turns "-" into "–".
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
-# NFKC leaves these Chinese punctuation marks alone; they separate designations in lists.
+# NFKC leaves these Chinese punctuation marks alone; they separate designations in lists. The
+# trade mark signs IEEE prints inside its numbers ("IEEE Std 802.3\u2122-2022") go: NFKC would make "TM".
 _PUNCT = {ord("\u3001"): ",", ord("\u3002"): "."}
+_MARKS = {ord("\u2122"): None, ord("\u00ae"): None}
 
 _ISO_BODIES = ("ISO", "IEC", "CISPR")
 _JOINT = ("IEC", "IEEE", "ASTM", "CIE", "SAE", "ASME", "HL7")
@@ -30,17 +36,14 @@ _EUROPEAN = {"EN": "EN", "ENV": "EN", "HD": "EN", "CR": "EN", "CWA": "CEN", "CEN
 _MARKERS = ("EXV-CMV", "EXV-RLV", "CSV", "RLV", "CMV", "EXV", "SER", "PRV")
 #: Chinese industry standard codes (行业标准代号), GB/T 1.1 and SAMR's list.
 _CN_INDUSTRY = (
-    "AQ BB CB CH CJ CY DA DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JJF JJG JR JT JY LB LD LS LY "
+    "AQ BB CB CH CJ CY DA DB DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JJF JJG JR JT JY LB LD LS LY "
     "MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SW SY TB TD TY WB WH WJ WM WS WW XB YB YC YD YS YY YZ"
 ).split()
 #: Industry codes that are also common English abbreviations (Chapter, Subcommittee ...): in free
 #: text they count only with "/T" or a year.
 _CN_AMBIGUOUS = {"CH", "SC", "DA", "WS", "SB", "HB", "TB", "MT", "LD", "CB", "WB", "SF", "TD", "RB"}
-_API_TYPES = {"SPEC": "Spec", "STD": "Std", "RP": "RP", "BULL": "Bull", "TR": "TR", "PUBL": "Publ", "MPMS": "MPMS"}
 _SUPP_KINDS = {"AMD": "Amd", "AM": "Amd", "COR": "Cor", "ADD": "Add", "ISH": "ISH", "AC": "AC", "A": "A"}
 
-_S = r"[ ]?"  # at most one space: text is collapsed before matching
-_Y4 = r"(?:19|20)\d{2}"
 _END = r"(?![A-Za-z0-9])"
 
 _ISO_BODY = rf"(?:{'|'.join(_ISO_BODIES)}|IWA)(?:{_S}/{_S}(?:{'|'.join(_JOINT)}))*"
@@ -53,34 +56,20 @@ _EURO_ISO = rf"""(?=[A-Z])
   (?P<eur>(?:EN(?:V)?|HD|CR|CWA|(?:CEN|CLC)(?:{_S}/{_S}(?:TS|TR))?)(?=[ \d/]|{_S}(?:ISO|IEC)))?{_S}
   (?:(?P<body>{_ISO_BODY})
   (?P<kinds>(?:(?:{_S}/{_S}|{_S}){_ISO_KIND}(?=[ \d/]))*))?
-  {_S}(?P<no>\d+[A-Z]?)(?P<parts>(?:{_S}-{_S}[A-Z]?\d+[A-Z]{{0,2}})*)(?:\.(?P<round>\d{{1,2}})(?!\d))?
+  (?:{_S}|-(?=\d))(?P<no>\d+[A-Z]?)(?P<parts>(?:{_S}-{_S}[A-Z]?\d+[A-Z]{{0,2}})*)(?:\.(?P<round>\d{{1,2}})(?!\d))?
   (?:{_S}:{_S}(?P<y>{_Y4})(?:-(?:0[1-9]|1[0-2]))?)?
   (?P<supp>{_SUPP}*)
   (?:{_S}(?P<marker>{'|'.join(_MARKERS)})(?P<post>{_SUPP}*))?
 """
-_API = rf"""API{_S}(?:(?P<api_t>SPEC|STD|RP|BULL|TR|PUBL|MPMS)\.?{_S})?(?:(?:CHAPTER|CH\.?){_S})?
-  (?P<api_no>\d+[A-Z]{{0,3}}\d?(?:\.\d+)*)
-  (?:{_S}(?:PART|PT\.?){_S}(?P<api_part>\d+|[IVX]+))?
-  (?:(?:{_S}[-:]{_S}|\ )(?P<api_y>{_Y4}))?"""
-# "ANSI/ASME B16.34" and "ASME/ANSI B16.5" are ASME's documents co-branded as American National Standards.
-_ASME = rf"""(?:ANSI{_S}/{_S})?ASME(?:{_S}/{_S}ANSI)?{_S}(?P<asme_no>NQA-1|PTC{_S}\d+(?:\.\d+)*
-  |BPVC(?:{_S}(?:SECTION|SEC\.?)|\.|{_S}-)?{_S}(?P<bpvc_sec>[IVX]+)(?:(?:{_S}(?:DIVISION|DIV\.?)|\.|{_S}-){_S}(?P<bpvc_div>\d))?
-  |[A-Z]{{1,3}}\d+(?:\.\d+)*M?)
-  (?:{_S}[-:]{_S}(?P<asme_y>{_Y4}))?"""
-_ASTM = rf"""ASTM{_S}(?P<astm_no>[A-G]\d+(?:{_S}/{_S}[A-G]\d+M)?)
-  (?:{_S}-{_S}(?P<astm_y>{_Y4}|\d{{2}})(?P<astm_rev>[a-d])?(?:\((?P<astm_r>{_Y4})\))?(?:[eε](?P<astm_e>\d))?)?"""
-_MSS = rf"MSS{_S}-?{_S}SP{_S}-?{_S}(?P<mss_no>\d+)(?:{_S}[-:]{_S}(?P<mss_y>{_Y4}))?"
-_UL = rf"UL{_S}(?P<ul_no>\d+[A-Z]?)(?P<ul_parts>(?:-\d{{1,2}})*)(?:{_S}[-:]{_S}(?P<ul_y>{_Y4}))?"
-_IEEE = rf"IEEE{_S}(?:STD\.?{_S})?(?P<ieee_no>[A-Z]?\d+(?:\.\d+)*[A-Z]{{0,3}})(?:{_S}[-:]{_S}(?P<ieee_y>{_Y4}))?"
-_JIS = rf"JIS{_S}(?P<jis_l>[A-Z]){_S}(?P<jis_no>\d{{4}})(?P<jis_parts>(?:-\d+)*)(?:{_S}:{_S}(?P<jis_y>{_Y4}))?"
-_CN = rf"""(?P<cn>GB|{'|'.join(sorted(_CN_INDUSTRY, key=len, reverse=True))}|DB\d{{2}}(?:\d{{2}})?)
+# A DB with digits is local (DB33/T: Zhejiang); a bare DB is the seismology sector (DB/T 61-2026).
+_CN = rf"""(?P<cn>GB|DB\d{{2}}(?:\d{{2}})?|{'|'.join(sorted(_CN_INDUSTRY, key=len, reverse=True))})
   (?:{_S}/{_S}(?P<cn_t>[TZ])?|{_S}(?P<cn_t2>[TZ])(?=[ \d]))?
   {_S}(?P<cn_no>\d+)(?:\.(?P<cn_part>\d+))?
   (?:{_S}-{_S}(?P<cn_y>{_Y4}|\d{{2}}))?"""
 _GROUP = rf"(?P<grp>[TQ]){_S}/{_S}(?P<grp_code>[A-Z]{{2,12}}){_S}(?P<grp_no>\d+)(?:\.(?P<grp_part>\d+))?(?:{_S}-{_S}(?P<grp_y>{_Y4}))?"
 
-_ALTERNATIVES = {"api": _API, "asme": _ASME, "astm": _ASTM, "mss": _MSS, "ul": _UL, "ieee": _IEEE,
-                 "jis": _JIS, "group": _GROUP, "cn": _CN, "euro_iso": _EURO_ISO}
+_ALTERNATIVES = {**{name: rx for name, (rx, _) in FAMILIES.items()}, "group": _GROUP, "cn": _CN,
+                 "euro_iso": _EURO_ISO, **{name: rx for name, (rx, _) in LATE_FAMILIES.items()}}
 # Every family starts with a letter: the lookahead lets the engine skip other positions at once
 # (50 times faster over long Chinese prose, where most positions start nothing).
 _GRAMMAR = re.compile(
@@ -89,7 +78,8 @@ _GRAMMAR = re.compile(
 )
 # A publisher word at the start of the text, to tell "no known prefix" from "bad number".
 _PREFIX_WORD = re.compile(
-    rf"(?:{'|'.join(_ISO_BODIES + _NATIONAL + tuple(_EUROPEAN) + tuple(_CN_INDUSTRY))}|IWA|API|ANSI|ASME|ASTM|MSS|UL|IEEE|JIS|GB|DB\d\d|[TQ]{_S}/)",
+    rf"(?:{'|'.join(_ISO_BODIES + _NATIONAL + tuple(_EUROPEAN) + tuple(_CN_INDUSTRY))}|IWA|API|ANSI|ASME|ASTM|MSS|UL|IEEE"
+    rf"|AIEE|IRE|ASA|NACE|JIS|OIML|CIE|GB|DB\d\d|[TQ]{_S}/)",
     re.IGNORECASE,
 )
 
@@ -103,31 +93,6 @@ def _build_plan(m: re.Match) -> "Designation":
     number = f"{m.group(1)}{m.group(2)}-{m.group(3).upper()}-{m.group(4)}"
     key = f"plan-{number.lower()}"
     return Designation("GB", "", "plan", number, "", "", "", number, key, key)
-
-
-class DesignationError(ValueError):
-    """Text that is not a standard designation; ``str()`` is one sentence saying why."""
-
-
-@dataclass(frozen=True)
-class Designation:
-    """A parsed designation. ``key`` is the same for every spelling of one edition."""
-
-    publisher: str
-    prefix: str
-    type: str  # noqa: A003 - the public field name is part of the contract
-    number: str
-    part: str
-    year: str
-    supplement: str
-    display: str
-    key: str
-    work: str
-
-    @property
-    def dated(self) -> bool:
-        """Whether the designation names an edition (a year) rather than the work."""
-        return bool(self.year)
 
 
 @dataclass(frozen=True)
@@ -160,7 +125,7 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
     for index, char in enumerate(text):
         folded = table.get(char)
         if folded is None:
-            folded = unicodedata.normalize("NFKC", char).translate(_DASHES).translate(_PUNCT)
+            folded = unicodedata.normalize("NFKC", char.translate(_MARKS)).translate(_DASHES).translate(_PUNCT)
             if len(table) < _FOLDED_MAX:
                 table[char] = folded
         for piece in folded:
@@ -272,23 +237,7 @@ def _build(match: re.Match, shown: str) -> Designation:
     return builder(match, shown)
 
 
-def _compose(publisher: str, prefix: str, kind: str, number: str, part: str, year: str, supplement: str,
-             display: str, key_parts: tuple, work_parts: tuple) -> Designation:
-    """Assemble a Designation; key and work are slugs of the given parts."""
-    return Designation(publisher, prefix, kind, number, part, year, supplement, display,
-                       _slug(*key_parts), _slug(*work_parts))
-
-
-def _slug(*pieces: str) -> str:
-    """'ISO/TS', '15066', '2016' -> 'iso-ts-15066-2016' (lower-case ASCII, dots kept)."""
-    text = "-".join(p for p in pieces if p)
-    text = re.sub(r"^\+|(?<=[-/])\+", "plus-", text.lower())
-    return re.sub(r"[^a-z0-9.]+", "-", text).strip("-.")
-
-
-def _canon(token: str | None) -> str:
-    """'iso / iec' -> 'ISO/IEC': upper case, no spaces."""
-    return re.sub(r"\s+", "", token or "").upper()
+_compose, _slug, _canon = compose, slug, canon
 
 
 def _build_euro_iso(m: re.Match, shown: str) -> Designation:
@@ -411,100 +360,6 @@ def _chain(items: list[tuple[str, str, str, str]], iec_style: bool, keep_plus: b
     return "".join(normal), "".join(shown)
 
 
-def _build_api(m: re.Match, shown: str) -> Designation:
-    """API Spec 6D, API Std 598, API RP 520 Part 1, API MPMS Chapter 11.1: the key omits Spec/Std/RP."""
-    word = _API_TYPES.get((m.group("api_t") or "").upper(), "")
-    number = m.group("api_no").upper()
-    part = _arabic(m.group("api_part") or "")
-    year = m.group("api_y") or ""
-    prefix = f"API {word}".strip()
-    shown_no = f"Chapter {number}" if word == "MPMS" else number
-    display = f"{prefix} {shown_no}" + (f" Part {part}" if part else "") + (f"-{year}" if year else "")
-    key_prefix = "API MPMS" if word == "MPMS" else "API"
-    return _compose("API", prefix, word, number, part, year, "", display,
-                    (key_prefix, number, part, year), (key_prefix, number, part))
-
-
-def _arabic(roman: str) -> str:
-    """'VIII' -> '8'; digits pass through."""
-    if not roman or roman.isdigit():
-        return roman
-    values = {"I": 1, "V": 5, "X": 10}
-    total = 0
-    for char, following in zip(roman.upper(), roman.upper()[1:] + " "):
-        value = values[char]
-        total += -value if values.get(following, 0) > value else value
-    return str(total)
-
-
-def _build_asme(m: re.Match, shown: str) -> Designation:
-    """ASME B16.34-2017; the Boiler Code as ASME prints it since 2013: 'ASME BPVC.VIII.1-2021'."""
-    number = _canon(m.group("asme_no"))
-    if m.group("bpvc_sec"):
-        number = "BPVC." + m.group("bpvc_sec").upper() + (f".{m.group('bpvc_div')}" if m.group("bpvc_div") else "")
-    year = m.group("asme_y") or ""
-    display = f"ASME {number}" if not number.startswith("PTC") else f"ASME PTC {number[3:]}"
-    display += f"-{year}" if year else ""
-    return _compose("ASME", "ASME", "", number, "", year, "", display, ("ASME", number, year), ("ASME", number))
-
-
-def _build_astm(m: re.Match, shown: str) -> Designation:
-    """ASTM A216/A216M-18, D1785-15e1, E29-13(2019): two-digit years expand (-18 -> 2018, -98 -> 1998)."""
-    number = _canon(m.group("astm_no"))
-    raw_year = m.group("astm_y") or ""
-    year = _expand_year(raw_year, pivot=50) if raw_year else ""
-    rev = (m.group("astm_rev") or "").lower()
-    supplement = rev + (f"({m.group('astm_r')})" if m.group("astm_r") else "") + (f"e{m.group('astm_e')}" if m.group("astm_e") else "")
-    display = f"ASTM {number}" + (f"-{year[2:]}{supplement}" if year else "")
-    # The revision letter and editorial mark qualify the edition; the work is the designation alone.
-    return _compose("ASTM", "ASTM", "", number, "", year, supplement, display,
-                    ("ASTM", number, year, supplement), ("ASTM", number))
-
-
-def _expand_year(two_or_four: str, pivot: int) -> str:
-    """'18' -> '2018', '98' -> '1998' (below the pivot is 20xx); four digits pass through."""
-    if len(two_or_four) == 4:
-        return two_or_four
-    value = int(two_or_four)
-    return f"{2000 + value if value < pivot else 1900 + value}"
-
-
-def _build_simple(publisher: str, number: str, year: str, part: str = "") -> Designation:
-    """Publishers printing 'PREFIX NUMBER[-PART][-YEAR]' and nothing else (UL, IEEE)."""
-    display = f"{publisher} {number}" + (f"-{part}" if part else "") + (f"-{year}" if year else "")
-    return _compose(publisher, publisher, "", number, part, year, "", display,
-                    (publisher, number, part, year), (publisher, number, part))
-
-
-def _build_mss(m: re.Match, shown: str) -> Designation:
-    """MSS SP-25-2018 (MSS prints a dash between SP and the number)."""
-    number, year = m.group("mss_no"), m.group("mss_y") or ""
-    display = f"MSS SP-{number}" + (f"-{year}" if year else "")
-    return _compose("MSS", "MSS SP", "", number, "", year, "", display, ("MSS SP", number, year), ("MSS SP", number))
-
-
-def _build_ul(m: re.Match, shown: str) -> Designation:
-    """UL 489, UL 60947-4-1-2016."""
-    parts = (m.group("ul_parts") or "").strip("-")
-    return _build_simple("UL", m.group("ul_no").upper(), m.group("ul_y") or "", parts)
-
-
-def _build_ieee(m: re.Match, shown: str) -> Designation:
-    """IEEE 802.3-2022 (the 'Std' word is dropped, as in IEEE's own citations)."""
-    number = m.group("ieee_no")
-    number = re.sub(r"^[a-z]", lambda c: c.group(0).upper(), number)
-    return _build_simple("IEEE", number, m.group("ieee_y") or "")
-
-
-def _build_jis(m: re.Match, shown: str) -> Designation:
-    """JIS B 2071:2000: division letter, four digits, colon year."""
-    number = m.group("jis_l").upper() + m.group("jis_no")
-    part = (m.group("jis_parts") or "").strip("-")
-    year = m.group("jis_y") or ""
-    display = f"JIS {number[0]} {number[1:]}" + (f"-{part}" if part else "") + (f":{year}" if year else "")
-    return _compose("JIS", "JIS", "", number, part, year, "", display, ("JIS", number, part, year), ("JIS", number, part))
-
-
 def _build_cn(m: re.Match, shown: str) -> Designation:
     """GB, GB/T, GB/Z, industry (JB/T ...), local (DB33/T): 'GB/T 14048.2-2020', 'GB 1234-89'."""
     code = m.group("cn").upper()
@@ -540,9 +395,8 @@ def _build_group(m: re.Match, shown: str) -> Designation:
 
 
 _BUILDERS = {
-    "fam_euro_iso": _build_euro_iso, "fam_api": _build_api, "fam_asme": _build_asme, "fam_astm": _build_astm,
-    "fam_mss": _build_mss, "fam_ul": _build_ul, "fam_ieee": _build_ieee, "fam_jis": _build_jis,
-    "fam_cn": _build_cn, "fam_group": _build_group,
+    "fam_euro_iso": _build_euro_iso, "fam_cn": _build_cn, "fam_group": _build_group,
+    **{f"fam_{name}": build for name, (_, build) in {**FAMILIES, **LATE_FAMILIES}.items()},
 }
 
 

@@ -1,6 +1,7 @@
 """Records as the plain JSON of the DESIGN.md contracts, shared by the command line and the web."""
 from __future__ import annotations
 
+from .levels import industry_of_publisher, level_of, level_of_publisher
 from .records import Standard
 
 
@@ -41,6 +42,8 @@ def record_json(rec: Standard, resolved_from: str | None = None, in_force: str |
         "languages": list(rec.languages),
         "keywords": list(rec.keywords),
         "edition_in_force": in_force,
+        "level": level_of_publisher(rec.publisher) if rec.publisher else level_of(rec.designation),
+        "industry": industry_of_publisher(rec.publisher) or None,
     }
     if editions is not None:
         out["editions"] = [

@@ -124,6 +124,9 @@ class Standard:
     relations: list[Relation] = field(default_factory=list)
     holdings: list[Holding] = field(default_factory=list)
     provenance: list[Provenance] = field(default_factory=list)
+    #: Where this record's fields come from when it is not the file it was read from (a research
+    #: line's page URL): the pipeline records provenance under this name instead of the file's.
+    source: str = ""
 
     def __post_init__(self) -> None:
         if self.status and self.status not in STATUSES:
@@ -180,7 +183,8 @@ class Committee:
 
 @dataclass
 class Problem:
-    """Why a record (or a whole file) was rejected: ``file:line: field: reason``."""
+    """Why a record (or a whole file) was rejected, skipped, or landed with a warning:
+    ``file:line: field: reason``."""
 
     file: str
     line: int | None
@@ -194,20 +198,26 @@ class Problem:
 
 @dataclass
 class Reading:
-    """What a reader yields: one item (a Standard, ClassNode, Committee ...) or one Problem.
+    """What a reader yields: one item (a Standard, ClassNode, Committee ...), one Problem, or one
+    record skipped on purpose.
 
     ``line`` is where the item starts in its file (1-based) or, for archives and folders,
-    ``source`` names the member file the item came from.
+    ``source`` names the member file the item came from. ``warnings`` are what the reader did not
+    understand in a record that still lands (an unknown status word: the status is left unknown).
+    ``skipped`` says why a record that is not a standard (a periodical's article, a conference
+    paper) was left out: neither landed nor rejected.
     """
 
     item: Any = None
     problem: Problem | None = None
     line: int | None = None
     source: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+    skipped: Problem | None = None
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return self.problem is None and self.skipped is None
 
 
 def records_only(readings: Iterable[Reading]) -> list[Standard]:

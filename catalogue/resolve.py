@@ -22,7 +22,7 @@ class Resolution:
 
     reference: str
     record: Standard | None
-    how: str  # exact | key | in_force | newest | none
+    how: str  # exact | key | in_force | newest | series | none
     designation: Designation | None = None
     candidates: list[str] = field(default_factory=list)
 
@@ -63,6 +63,11 @@ def resolve_reference(store: Store, reference: str) -> Resolution:
 def _resolve_work(store: Store, text: str, work: str, d: Designation | None) -> Resolution:
     editions = store.editions(work)
     if not editions:
+        parts = store.list_part_works(work)
+        if parts:
+            # a series held only as parts (lifecycle "series"): its parts are the choices, in part order
+            keys = [store.edition_in_force_key(p) or _newest(store, p) for p in _in_part_order(work, parts)]
+            return Resolution(text, None, "series", d, [k for k in keys if k])
         return Resolution(text, None, "none", d)
     key = store.edition_in_force_key(work)
     others = [e.key for e in reversed(editions)]
@@ -72,12 +77,24 @@ def _resolve_work(store: Store, text: str, work: str, d: Designation | None) -> 
     return Resolution(text, base[-1], "newest", d, others)
 
 
+def _newest(store: Store, work: str) -> str | None:
+    editions = [e for e in store.editions(work) if not e.supplement] or store.editions(work)
+    return editions[-1].key if editions else None
+
+
+def _in_part_order(series: str, parts: list[str]) -> list[str]:
+    """'iec-60947-10' after 'iec-60947-2'."""
+    return sorted(parts, key=lambda p: (tuple(int(n) for n in re.findall(r"\d+", p[len(series):])), p))
+
+
 def require_record(store: Store, reference: str) -> Resolution:
     """Like :func:`resolve_reference`, but raise NotFound with a sentence naming what was tried."""
     res = resolve_reference(store, reference)
     if res.record is None:
         if res.designation is None:
             raise NotFound(f"'{reference}' is not a designation or key in the catalogue.")
+        if res.how == "series":
+            raise NotFound(f"{res.designation.display} is a series; name one of its parts: {', '.join(res.candidates)}.")
         hint = f" Editions in the catalogue: {', '.join(res.candidates)}." if res.candidates else ""
         raise NotFound(f"{res.designation.display} is not in the catalogue.{hint}")
     return res

@@ -71,6 +71,14 @@ class Catalogue:
         self.last_catch_up: CatchUp | None = None
 
     def close(self) -> None:
+        # A background catch-up (catch_up_in_background) reads the store and writes the index: let
+        # it finish first. Closing the SQLite connection while that thread is inside it crashes
+        # the interpreter (a segmentation fault in _sqlite3, seen when a server closed right after
+        # a register write started one).
+        with self._thread_lock:
+            background = self._background
+        if background is not None and background is not threading.current_thread():
+            background.join()
         self.store.close()
         if self._index is not None:
             self._index.close()
@@ -97,7 +105,7 @@ class Catalogue:
         if self._index is None:
             with self._thread_lock:
                 if self._index is None:
-                    from index import SearchIndex
+                    from index import open_search_index
 
                     from index.writer import POINTER
 
@@ -110,11 +118,16 @@ class Catalogue:
                         self._missing = "it is missing"
                     try:
                         # The problems it finds are said once, by the catch-up that repairs them.
-                        self._index = SearchIndex(folder, report=False)
+                        self._index = open_search_index(folder, report=False)
                     except OSError as exc:
                         raise IndexUnavailable(
                             f"The search index at {folder} cannot be opened or created ({exc}); the catalogue "
                             "itself is unharmed: make the folder writable, or remove it, and try again.") from exc
+        return self._index
+
+    @property
+    def opened_index(self):
+        """The search index if it is open already, else None (opens nothing, catches nothing up)."""
         return self._index
 
     def _set_aside_non_folder(self, folder: Path) -> Path | None:
@@ -327,6 +340,9 @@ class Catalogue:
     def search(self, query: str, **kwargs):
         """Search the index (see index.SearchIndex.search); unknown filter names are refused.
 
+        Whether a designation in the query is held is decided by the store (the catalogue of
+        record, as for ``/resolve`` and the reference checker: index/meaning.py); for one that
+        is not, the answer carries what the store knows about it (catalogue/notheld.py).
         A damaged index is rebuilt from the store once, and the search runs again (or, with
         ``repair_in_background``, IndexUnavailable says the rebuild has started).
         """
@@ -334,10 +350,24 @@ class Catalogue:
 
         from .errors import UsageError
 
+        kwargs.setdefault("facts", self.store)
         try:
-            return self._asking_index(lambda idx: idx.search(query, **kwargs))
+            result = self._asking_index(lambda idx: idx.search(query, **kwargs))
         except QueryError as exc:
             raise UsageError(str(exc)) from exc
+        self.describe_not_held(result)
+        return result
+
+    def describe_not_held(self, result) -> None:
+        """Fill a search result's ``related`` and ``lookups`` for the designations not held."""
+        from .notheld import lookup_of, related_to
+
+        for meaning in result.meanings:
+            if meaning.kind != "not_held":
+                continue
+            asked = meaning.asked
+            result.lookups[asked.display] = lookup_of(asked.display, asked.publisher, asked.doc_type)
+            result.related.extend(related_to(self.store, asked.display, asked.key, asked.work, asked.publisher))
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Designations and titles starting with ``prefix`` (index.SearchIndex.suggest), repaired as for search."""

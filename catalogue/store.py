@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import CatalogueMissing, StoreBusy, StoreError
+from .levels import LEVELS, level_of_publisher
 from .records import (
     DICT_FIELDS,
     INVERSE_RELATIONS,
@@ -34,6 +35,7 @@ from .records import (
 from .lifecycle import edition_order, inferred_successions, needs_settling, pick_in_force, published_editions
 from .store_accounts import AccountRows
 from .store_queries import StoreQueries
+from .store_systems import SystemRows
 from .store_register import StoreRegister
 from .store_register_queries import RegisterQueries
 
@@ -96,7 +98,7 @@ class MergeOutcome:
     fields: tuple[str, ...] = ()
 
 
-class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
+class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRows):
     """The SQLite catalogue under a home folder."""
 
     def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
@@ -700,7 +702,7 @@ class Store(StoreQueries, StoreRegister, RegisterQueries, AccountRows):
             "SELECT publisher, COUNT(*) FROM standards GROUP BY publisher ORDER BY COUNT(*) DESC, publisher")}
         by_status = {r[0] or "unknown": r[1] for r in self.db.execute(
             "SELECT status, COUNT(*) FROM standards GROUP BY status ORDER BY COUNT(*) DESC, status")}
-        return {"records": self.count(), "by_publisher": by_pub, "by_status": by_status}
+        return {"records": self.count(), "by_publisher": by_pub, "by_status": by_status, "by_level": count_by_level(by_pub)}
 
     def class_nodes(self, scheme: str, parent: str | None = None) -> list[ClassNode]:
         sql = "SELECT * FROM classifications WHERE scheme = ?"
@@ -747,6 +749,16 @@ def is_busy(exc: sqlite3.Error) -> bool:
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return "locked" in str(exc)
+
+
+def count_by_level(by_publisher: dict[str, int]) -> dict[str, int]:
+    """{'ISO': 3, 'JB': 2, 'GB': 1} -> {'international': 3, 'foreign': 0, 'national': 1, 'industry': 2, ...}:
+    every level of catalogue.levels, then 'unknown' for records without a publisher, if any."""
+    counts = dict.fromkeys(LEVELS, 0)
+    for publisher, n in by_publisher.items():
+        level = level_of_publisher("" if publisher == "?" else publisher) or "unknown"
+        counts[level] = counts.get(level, 0) + n
+    return counts
 
 
 def _dedupe(items: Iterable) -> list:

@@ -7,9 +7,14 @@ scheme or table exists. Mixed into :class:`catalogue.store.Store`; all SQL stays
 """
 from __future__ import annotations
 
+import re
+
 import json
 import sqlite3
 from typing import Iterable
+
+#: What follows a series number in a part's work key: '-2', '-5-1', '.2' (GB).
+_PART_SUFFIX = re.compile(r"[-.]\d+(?:[-.]\d+)*")
 
 
 class StoreQueries:
@@ -136,12 +141,18 @@ class StoreQueries:
         return row[0] if row else None
 
     def list_part_works(self, work: str, limit: int = 50) -> list[str]:
-        """Works numbered as parts of ``work``, sorted: 'iso-4126' -> ['iso-4126-1', 'iso-4126-10', 'iso-4126-2', ...]
-        (a digit must follow the dash, so 'iso-4126-draft' is not a part)."""
-        pattern = work.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "-%"
-        rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work LIKE ? ESCAPE '\\' LIMIT ?",
-                               (pattern, limit))
-        return sorted(w for (w,) in rows if w[len(work) + 1:len(work) + 2].isdigit())
+        """Works numbered as parts of ``work``, sorted: 'iso-4126' -> ['iso-4126-1', 'iso-4126-10', 'iso-4126-2', ...];
+        Chinese parts follow a dot: 'gb-t-14048' -> ['gb-t-14048.1', 'gb-t-14048.2', ...] (a digit must follow
+        the dash or dot, and nothing but numbers after it, so neither 'iso-4126-draft' nor a supplement's work is a part)."""
+        found: set[str] = set()
+        # Chinese parts follow a dot (GB/T 14048.2); elsewhere a dot is no part (ISO/CD 9001.2 is a second draft)
+        for sep in ("-", ".") if re.match(r"^(?:gb|[a-z]{2}|db\d+|t|q)-", work) else ("-",):
+            low = work + sep
+            rows = self.db.execute("SELECT DISTINCT work FROM standards WHERE work > ? AND work < ? LIMIT ?",
+                                   (low, low + "\uffff", limit))
+            # a part's suffix is numbers only ('-5-1', '.2'): 'iec-60947-2-2016-amd-1' is a supplement's work
+            found.update(w for (w,) in rows if _PART_SUFFIX.fullmatch(w[len(work):]))
+        return sorted(found)[:limit]
 
     def list_system_ids_of(self, key: str) -> list[str]:
         """The industry systems that list this edition as a member: 'iso-5208-2015' -> ['valves']
@@ -182,3 +193,19 @@ class StoreQueries:
     def list_statuses_of_work(self, work: str) -> list[str]:
         """The status of every edition of a work ('' where no source gave one)."""
         return [r[0] for r in self.db.execute("SELECT status FROM standards WHERE work = ?", (work,))]
+
+    def list_relations_to(self, targets: list[str], prefix: str | None = None, limit: int = 200) -> list[dict]:
+        """Relations whose target is one of ``targets`` (or, with ``prefix``, any key starting with it):
+        [{'key', 'type', 'target_key', 'degree'}] (at most ``limit``)."""
+        marks = ", ".join("?" * len(targets))
+        sql = f"SELECT key, type, target_key, degree FROM relations WHERE target_key IN ({marks})"
+        args: list = list(targets)
+        if prefix:
+            sql += " OR (target_key > ? AND target_key < ?)"
+            args += [prefix, prefix + "\uffff"]
+        return [dict(r) for r in self.db.execute(sql + " LIMIT ?", (*args, limit))]
+
+    def list_works_between(self, low: str, high: str, limit: int) -> list[str]:
+        """Distinct works with low <= work < high, in order (close numbers of one publisher)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT work FROM standards WHERE work >= ? AND work < ? ORDER BY work LIMIT ?", (low, high, limit))]

@@ -1,5 +1,5 @@
 """The register's writes and the review rule's bookkeeping: all the SQL that changes the 对标达标
-register (migration 004). Mixed into :class:`catalogue.store.Store`; the reads pages ask are in
+register (migrations 004 and 006). Mixed into :class:`catalogue.store.Store`; the reads pages ask are in
 :mod:`catalogue.store_register_queries`.
 
     >>> store.flag_results_for_review({"iso-5208-2008", "iso-5208-2015"})
@@ -36,6 +36,47 @@ def _j(data) -> str:
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+#: The result's own fields a history line compares, beside its lists (standards, reports ...).
+SNAPSHOT_FIELDS = ("product_id", "scheme_id", "own_standard", "result_date", "level", "reached", "published_on",
+                   "platform", "link", "status", "state")
+_REPORT_FIELDS = ("laboratory", "accreditation", "date")
+_EVALUATION_FIELDS = ("body", "method", "conclusion", "date")
+_INDICATOR_FIELDS = ("value", "unit", "value_kind", "report", "clause", "direction", "outcome", "note")
+_CELL_FIELDS = ("value", "unit", "clause", "outcome")
+
+
+def flatten_snapshot(snap: dict) -> dict:
+    """A result snapshot as one value per field a person changes: 'level', 'standards',
+    'test_reports[WT-1].laboratory', 'indicators[2].value', 'indicators[2].standards[ISO 5208:2008].clause'.
+    Indicators are named by their number in the scheme (1 = first), reports by their number."""
+    flat: dict = {k: snap[k] for k in SNAPSHOT_FIELDS if k in snap}
+    flat["standards"] = ", ".join(snap.get("standards", []))
+    for number, laboratory, accreditation, day in snap.get("test_reports", []):
+        values = (laboratory, ", ".join(json.loads(accreditation or "[]")), day)
+        flat[f"test_reports[{number}]"] = number
+        flat.update({f"test_reports[{number}].{name}": v for name, v in zip(_REPORT_FIELDS, values)})
+    for position, values in enumerate(snap.get("evaluations", []), 1):
+        flat.update({f"evaluations[{position}].{name}": v for name, v in zip(_EVALUATION_FIELDS, values)})
+    for indicator, *values in snap.get("indicators", []):
+        name = f"indicators[{indicator + 1}]"
+        cells = json.loads(values[7] or "[]")
+        values = values[:7] + values[8:]
+        flat.update({f"{name}.{field}": v for field, v in zip(_INDICATOR_FIELDS, values)})
+        for cell in cells:
+            flat.update({f"{name}.standards[{cell['designation']}].{field}": cell.get(field, "")
+                         for field in _CELL_FIELDS})
+    return flat
+
+
+def diff_snapshots(before: dict, after: dict) -> dict:
+    """Field-level changes between two snapshots, in the order a result reads (its fields, standards,
+    reports, evaluations, indicators): {'level': ['advanced', 'leading'], 'indicators[1].value':
+    ['2.4', '2.5']}; a field that appears or goes has None on its other side."""
+    old, new = flatten_snapshot(before), flatten_snapshot(after)
+    names = list(new) + [k for k in old if k not in new]
+    return {k: [old.get(k), new.get(k)] for k in names if old.get(k) != new.get(k) and (old.get(k) or new.get(k))}
 
 
 class StoreRegister:
@@ -109,13 +150,20 @@ class StoreRegister:
         return row[0] if row else None
 
     def put_result(self, result: Result, enterprise_id: str, product_id: str, source: str, at: str,
-                   actor: str) -> str:
+                   actor: str, *, rid: str | None = None, author: tuple[int | None, str] = (None, ""),
+                   actions: tuple[str, str] = ("added", "updated")) -> str:
         """Insert or replace one result with its compared editions, reports, evaluations and indicator
         comparisons; a change is written to its history, and the review rule is applied at once.
-        Answers added | updated | unchanged."""
-        rid = result.id
+        Answers added | updated | unchanged (or the names ``actions`` gives those two).
+
+        The result is found by ``rid`` (a draft made on the web keeps its random id), else by its
+        natural key (enterprise, product, scheme, date: so an ingest updates a result first drafted
+        on the web), else it gets the id its natural key hashes to. ``author``: the user's id and
+        role when a signed-in user made the change (catalogue.register_workflow)."""
+        rid = rid or self.result_id_for(result.natural_key) or result.id
         before = self.read_result_snapshot(rid)
         fields = {
+            "natural_key": result.natural_key,
             "enterprise_id": enterprise_id, "product_id": product_id, "scheme_id": result.scheme,
             "own_standard": result.own_standard, "own_key": "", "result_date": result.date,
             "level": result.level, "reached": result.reached, "published_on": result.published_on,
@@ -123,10 +171,10 @@ class StoreRegister:
         }
         if before is None:
             fields.update(status=result.status or "published", state=result.state or "published")
-            columns = ["id", "natural_key", *fields, "source", "added_at", "updated_at"]
+            columns = ["id", *fields, "source", "added_at", "updated_at"]
             self.db.execute(
                 f"INSERT INTO benchmark_results ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [rid, result.natural_key, *fields.values(), source, at, at])
+                [rid, *fields.values(), source, at, at])
         else:
             # A file that names no status or state leaves the ones the workflow may have set.
             if result.status:
@@ -158,25 +206,52 @@ class StoreRegister:
                  c.direction, c.outcome, int(c.computed), json.dumps(cells, ensure_ascii=False), c.note))
         after = self.read_result_snapshot(rid)
         if before is None:
-            self.log_result_change(rid, at, actor, "added", {})
-            action = "added"
+            self.log_result_change(rid, at, actor, actions[0], {}, author=author)
+            action = actions[0]
         elif after != before:
-            changes = {k: [before.get(k), after.get(k)] for k in after if after.get(k) != before.get(k)}
             self.db.execute("UPDATE benchmark_results SET updated_at = ? WHERE id = ?", (at, rid))
-            self.log_result_change(rid, at, actor, "updated", changes)
-            action = "updated"
+            self.log_result_change(rid, at, actor, actions[1], diff_snapshots(before, after), author=author)
+            action = actions[1]
         else:
             action = "unchanged"
         self.evaluate_review([rid], at)
+        self._note_register()
         return action
+
+    def set_result_state(self, rid: str, state: str, at: str, actor: str, action: str, *,
+                         author: tuple[int | None, str] = (None, ""), note: str = "") -> bool:
+        """Move a result to another workflow state (draft | published | withdrawn) with a history
+        line ``{"state": [old, new]}`` (and the note, when given). Answers whether it changed."""
+        row = self.db.execute("SELECT state FROM benchmark_results WHERE id = ?", (rid,)).fetchone()
+        if row is None or row["state"] == state:
+            return False
+        self.db.execute("UPDATE benchmark_results SET state = ?, updated_at = ? WHERE id = ?", (state, at, rid))
+        changes: dict = {"state": [row["state"], state]}
+        if note:
+            changes["note"] = note
+        self.log_result_change(rid, at, actor, action, changes, author=author)
+        self._note_register()
+        return True
+
+    def delete_draft_result(self, rid: str) -> bool:
+        """Delete a result that is still a draft, with its lists (never a published or withdrawn one:
+        those stay, withdrawn, for the record). Its history lines stay."""
+        gone = self.db.execute("DELETE FROM benchmark_results WHERE id = ? AND state = 'draft'", (rid,)).rowcount
+        if gone:
+            self._note_register()
+        return bool(gone)
+
+    def _note_register(self) -> None:
+        # Register writes are generations of the catalogue (standard pages count the results that
+        # compared against them), but write no standards key: the index only records the number.
+        self.note_written(scope="register")
 
     def read_result_snapshot(self, rid: str) -> dict | None:
         """Everything a file says about a result, as plain data (what history compares), or None."""
         row = self.db.execute("SELECT * FROM benchmark_results WHERE id = ?", (rid,)).fetchone()
         if row is None:
             return None
-        snap = {k: row[k] for k in ("product_id", "scheme_id", "own_standard", "result_date", "level", "reached",
-                                    "published_on", "platform", "link", "status", "state")}
+        snap = {k: row[k] for k in SNAPSHOT_FIELDS}
         snap["standards"] = [r[0] for r in self.db.execute(
             "SELECT designation FROM result_standards WHERE result_id = ? ORDER BY position", (rid,))]
         snap["test_reports"] = [list(r) for r in self.db.execute(
@@ -189,10 +264,14 @@ class StoreRegister:
             "FROM result_indicators WHERE result_id = ? ORDER BY position", (rid,))]
         return snap
 
-    def log_result_change(self, rid: str, at: str, actor: str, action: str, changes: dict) -> None:
-        """One line of a result's history: who (an ingest's source, 'catalogue' for the rule, a user), when, what."""
-        self.db.execute("INSERT INTO result_history (result_id, at, actor, action, changes) VALUES (?, ?, ?, ?, ?)",
-                        (rid, at, actor, action, json.dumps(changes, ensure_ascii=False)))
+    def log_result_change(self, rid: str, at: str, actor: str, action: str, changes: dict, *,
+                          author: tuple[int | None, str] = (None, "")) -> None:
+        """One line of a result's history: who (an ingest's source, 'catalogue' for the rule, a user's
+        login with ``author`` = (user id, role)), when, what, and the result's state after it."""
+        self.db.execute(
+            "INSERT INTO result_history (result_id, at, actor, action, changes, actor_id, actor_role, state) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT state FROM benchmark_results WHERE id = ?), ''))",
+            (rid, at, actor, action, json.dumps(changes, ensure_ascii=False), author[0], author[1], rid))
 
     # ------------------------------------------------------------- certificates
     def put_certificate(self, cert: Certificate, enterprise_id: str, product_id: str, basis_key: str,

@@ -55,6 +55,28 @@ class RegisterQueries:
         return [(r[0], json.loads(r[1]), r[2]) for r in self.db.execute(
             "SELECT position, names, unit FROM scheme_indicators WHERE scheme_id = ? ORDER BY position", (scheme_id,))]
 
+    def read_scheme_indicators(self, scheme_id: str) -> list[dict]:
+        """A scheme's indicators with the clauses it names: [{"position": 0, "names": {...}, "unit": "MPa",
+        "cells": [{"designation": "ISO 5208", "clause": "shell test", ...}]}] (the workspace's form)."""
+        return [{"position": r[0], "names": json.loads(r[1]), "unit": r[2], "cells": json.loads(r[3])}
+                for r in self.db.execute("SELECT position, names, unit, cells FROM scheme_indicators "
+                                         "WHERE scheme_id = ? ORDER BY position", (scheme_id,))]
+
+    def list_scheme_choices(self) -> list[tuple[str, dict]]:
+        """(id, titles) of every benchmarking scheme, by id: what a new draft may choose from."""
+        return [(r[0], json.loads(r[1])) for r in self.db.execute("SELECT id, titles FROM schemes ORDER BY id")]
+
+    def list_enterprise_choices(self) -> list[dict]:
+        """Every enterprise of the register, public or not ({"id", "names", "credit_code"}, by credit
+        code): for librarians drafting on an enterprise's behalf and for `catalogue user add`."""
+        return [{"id": r[0], "names": json.loads(r[1]), "credit_code": r[2]} for r in self.db.execute(
+            "SELECT id, names, credit_code FROM enterprises ORDER BY credit_code")]
+
+    def read_enterprise_brief(self, eid: str) -> dict | None:
+        """An enterprise's id, names and credit code whether or not anything of it is public, or None."""
+        r = self.db.execute("SELECT id, names, credit_code FROM enterprises WHERE id = ?", (eid,)).fetchone()
+        return {"id": r[0], "names": json.loads(r[1]), "credit_code": r[2]} if r else None
+
     # ------------------------------------------------------------- figures
     def count_register(self) -> dict[str, int]:
         """The pilot's figures over public results (``catalogue stats --json``'s "benchmarking")."""
@@ -90,19 +112,27 @@ class RegisterQueries:
 
     # ------------------------------------------------------------- results
     def list_results(self, filters: dict[str, str] | None = None, limit: int = 50, offset: int = 0,
-                     review_only: bool = False) -> tuple[int, list[dict]]:
-        """(total, one page of public results, newest first) matching ``filters`` (RESULT_FILTERS names)."""
-        where, args = [PUBLIC], []
+                     review_only: bool = False, *, public: bool = True,
+                     states: tuple[str, ...] = ()) -> tuple[int, list[dict]]:
+        """(total, one page of public results, newest first) matching ``filters`` (RESULT_FILTERS names).
+
+        ``public=False`` (the accounts workflow's workspace, which checks who asks) answers results
+        in every state, or in ``states``, most recently changed first."""
+        where, args = ([PUBLIC] if public else []), []
+        if states:
+            where.append(f"r.state IN ({', '.join('?' * len(states))})")
+            args.extend(states)
         for name, value in (filters or {}).items():
             where.append(RESULT_FILTERS[name])
             args.append(value)
         if review_only:
             where.append("r.needs_review = 1")
-        sql_where = " WHERE " + " AND ".join(where)
+        sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+        order = "r.result_date DESC, r.id" if public else "r.updated_at DESC, r.id"
         total = self.db.execute(
             "SELECT COUNT(*) FROM benchmark_results r JOIN enterprises e ON e.id = r.enterprise_id" + sql_where,
             args).fetchone()[0]
-        rows = self.db.execute(f"{_RESULT_COLUMNS}{sql_where} ORDER BY r.result_date DESC, r.id LIMIT ? OFFSET ?",
+        rows = self.db.execute(f"{_RESULT_COLUMNS}{sql_where} ORDER BY {order} LIMIT ? OFFSET ?",
                                [*args, limit, offset]).fetchall()
         out = [self._result_brief(r) for r in rows]
         standards = self._standards_of([o["id"] for o in out])
@@ -141,9 +171,13 @@ class RegisterQueries:
                                                  "catalogued": bool(r[6])})
         return out
 
-    def read_result(self, rid: str) -> dict | None:
-        """One public result with everything its page shows, or None (unknown, draft or withdrawn)."""
-        row = self.db.execute(f"{_RESULT_COLUMNS} WHERE r.id = ? AND {PUBLIC}", (rid,)).fetchone()
+    def read_result(self, rid: str, *, public: bool = True) -> dict | None:
+        """One public result with everything its page shows, or None (unknown, draft or withdrawn).
+
+        ``public=False``: the result in any state, with its whole history (the accounts workflow
+        asks, having checked who may see it); else only the history since it was public."""
+        condition = f" AND {PUBLIC}" if public else ""
+        row = self.db.execute(f"{_RESULT_COLUMNS} WHERE r.id = ?{condition}", (rid,)).fetchone()
         if row is None:
             return None
         out = self._result_brief(row)
@@ -162,14 +196,31 @@ class RegisterQueries:
              "direction": r["direction"], "outcome": r["outcome"], "computed": bool(r["computed"]),
              "standards": json.loads(r["cells"]), "note": r["note"] or None}
             for r in self.db.execute("SELECT * FROM result_indicators WHERE result_id = ? ORDER BY position", (rid,))]
-        out["history"] = self.read_result_history(rid)
+        out["history"] = self.read_result_history(rid, public=public)
         return out
 
-    def read_result_history(self, rid: str) -> list[dict]:
-        """Who changed the result, when, and what, oldest first."""
-        return [{"at": r[0], "actor": r[1], "action": r[2], "changes": json.loads(r[3])}
-                for r in self.db.execute("SELECT at, actor, action, changes FROM result_history WHERE result_id = ? "
-                                         "ORDER BY seq", (rid,))]
+    def read_result_history(self, rid: str, *, public: bool = False) -> list[dict]:
+        """Who changed the result, when, and what, oldest first: [{"at", "actor", "actor_role",
+        "action", "changes", "state"}], ``state`` being the result's after the change.
+
+        ``public=True``: only the lines written while the result was published, and a signed-in
+        user named by role ('librarian', 'enterprise'), never by login name."""
+        rows = self.db.execute("SELECT at, actor, action, changes, actor_role, state FROM result_history "
+                               "WHERE result_id = ? ORDER BY seq", (rid,))
+        out = []
+        for r in rows:
+            if public and r["state"] != "published":
+                continue
+            out.append({"at": r["at"], "actor": r["actor_role"] if public and r["actor_role"] else r["actor"],
+                        "actor_role": r["actor_role"] or None, "action": r["action"],
+                        "changes": json.loads(r["changes"]), "state": r["state"] or None})
+        return out
+
+    def read_result_owner(self, rid: str) -> tuple[str, str] | None:
+        """(enterprise id, workflow state) of a result in any state, or None: what the workflow
+        checks before it shows or changes one."""
+        row = self.db.execute("SELECT enterprise_id, state FROM benchmark_results WHERE id = ?", (rid,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def count_results_comparing(self, key: str) -> int:
         """How many public results compared against this edition (as dated in the result)."""

@@ -8,7 +8,6 @@ the store through ``store_into`` inside the pipeline's transaction.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from .designation import try_parse
@@ -49,37 +48,10 @@ class StandardSystem:
     def store_into(self, store: Store, source: str, at: str) -> set[str]:
         """Replace this system in the store; answers the member keys (for the search index),
         old members included (they leave the system facet)."""
-        db = store.db
-        old_members = {r[0] for r in db.execute(
-            "SELECT s.key FROM system_members m JOIN standards s ON s.key = m.member_key OR s.work = m.member_work "
-            "WHERE m.system_id = ?", (self.id,))}
-        for table in ("system_members", "system_nodes"):
-            db.execute(f"DELETE FROM {table} WHERE system_id = ?", (self.id,))
-        db.execute(
-            "INSERT OR REPLACE INTO systems (id, titles, notes, source, updated_at) VALUES (?, ?, ?, ?, ?)",
-            (self.id, _j(self.titles), _j(self.notes), source, at),
-        )
-        keys: set[str] = set()
-        position = 0
-        for pos, node in enumerate(self.nodes):
-            db.execute(
-                "INSERT OR REPLACE INTO system_nodes (system_id, code, parent, titles, notes, position) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.id, node.code, node.parent, _j(node.titles), _j(node.notes), pos),
-            )
-            for designation, note in node.members:
-                display, key, work = member_keys(designation)
-                position += 1
-                db.execute(
-                    "INSERT OR REPLACE INTO system_members (system_id, node_code, designation, member_key, member_work, note, position) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (self.id, node.code, display, key, work, note, position),
-                )
-                keys.update(r[0] for r in db.execute(
-                    "SELECT key FROM standards WHERE key = ? OR work = ?", (key, work)))
-        # the members' search documents carry the system facet: the index replays them
-        keys.update(old_members)
-        store.note_written(keys, scope="systems")
-        return keys
+        nodes = [(node.code, node.parent, node.titles, node.notes) for node in self.nodes]
+        members = [(node.code, *member_keys(designation), note)
+                   for node in self.nodes for designation, note in node.members]
+        return store.replace_system_rows(self.id, self.titles, self.notes, source, at, nodes, members)
 
 
 @dataclass
@@ -104,38 +76,20 @@ class Scheme:
     indicators: list[Indicator] = field(default_factory=list)
 
     def store_into(self, store: Store, source: str, at: str) -> set[str]:
-        db = store.db
-        for table in ("scheme_standards", "scheme_indicators"):
-            db.execute(f"DELETE FROM {table} WHERE scheme_id = ?", (self.id,))
-        db.execute(
-            "INSERT OR REPLACE INTO schemes (id, titles, product, enterprise, notes, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (self.id, _j(self.titles), _j(self.product), self.enterprise, _j(self.notes), source, at),
-        )
-        position = 0
-        for role, items in (("domestic", self.domestic), ("international", self.international), ("cited", self.cited)):
-            for designation in items:
-                display, key, work = member_keys(designation)
-                position += 1
-                db.execute(
-                    "INSERT OR IGNORE INTO scheme_standards (scheme_id, role, designation, member_key, member_work, position) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (self.id, role, display, key, work, position),
-                )
-        for pos, ind in enumerate(self.indicators):
+        standards = [(role, *member_keys(designation))
+                     for role, items in (("domestic", self.domestic), ("international", self.international),
+                                         ("cited", self.cited))
+                     for designation in items]
+        indicators = []
+        for ind in self.indicators:
             cells = []
             for cell in ind.cells:
                 display, key, _work = member_keys(cell.get("designation", ""))
                 cells.append({**cell, "designation": display, "key": key})
-            db.execute(
-                "INSERT INTO scheme_indicators (scheme_id, position, names, unit, cells) VALUES (?, ?, ?, ?, ?)",
-                (self.id, pos, _j(ind.names), ind.unit, json.dumps(cells, ensure_ascii=False)),
-            )
-        store.note_written(scope="schemes")
+            indicators.append((ind.names, ind.unit, cells))
+        store.replace_scheme_rows(self.id, self.titles, self.product, self.enterprise, self.notes, source, at,
+                                  standards, indicators)
         return set()
-
-
-def _j(data) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 # ------------------------------------------------------------------ answering
@@ -151,39 +105,31 @@ def member_state(store: Store, key: str, work: str) -> dict:
 
 
 def list_systems(store: Store) -> list[dict]:
-    rows = store.db.execute("SELECT * FROM systems ORDER BY id").fetchall()
-    out = []
-    for r in rows:
-        n = store.db.execute("SELECT COUNT(*) FROM system_members WHERE system_id = ?", (r["id"],)).fetchone()[0]
-        out.append({"id": r["id"], "titles": json.loads(r["titles"]), "members": n})
-    return out
+    return store.list_system_rows()
 
 
 def system_tree(store: Store, system_id: str) -> dict | None:
     """A system with, at every node, its members' states and counts (own and below)."""
-    row = store.db.execute("SELECT * FROM systems WHERE id = ?", (system_id,)).fetchone()
+    row = store.fetch_system_row(system_id)
     if row is None:
         return None
     nodes = {}
     order = []
-    for n in store.db.execute("SELECT * FROM system_nodes WHERE system_id = ? ORDER BY position", (system_id,)):
-        nodes[n["code"]] = {"code": n["code"], "parent": n["parent"], "titles": json.loads(n["titles"]),
-                            "notes": json.loads(n["notes"]), "members": [], "children": [],
-                            "counts": dict.fromkeys(MEMBER_STATES, 0)}
+    for n in store.list_system_nodes(system_id):
+        nodes[n["code"]] = {**n, "members": [], "children": [], "counts": dict.fromkeys(MEMBER_STATES, 0)}
         order.append(n["code"])
     cache: dict[tuple[str, str], dict] = {}
-    for m in store.db.execute("SELECT * FROM system_members WHERE system_id = ? ORDER BY position", (system_id,)):
-        k = (m["member_key"], m["member_work"])
+    for m in store.list_system_members(system_id):
+        k = (m["key"], m["work"])
         if k not in cache:
             cache[k] = member_state(store, *k)
         state = cache[k]
-        in_force_designation = state["in_force_designation"]
-        node = nodes.get(m["node_code"])
+        node = nodes.get(m["node"])
         if node is None:
             continue
         node["members"].append({"designation": m["designation"], "key": state["key"], "note": m["note"],
                                 "state": state["state"], "status": state["status"],
-                                "in_force": state["in_force"], "in_force_designation": in_force_designation})
+                                "in_force": state["in_force"], "in_force_designation": state["in_force_designation"]})
     roots = []
     for code in order:
         node = nodes[code]
@@ -205,9 +151,7 @@ def system_tree(store: Store, system_id: str) -> dict | None:
     for root in roots:
         for s, c in total(root).items():
             grand[s] += c
-    return {"id": system_id, "titles": json.loads(row["titles"]), "notes": json.loads(row["notes"]),
-            "source": row["source"], "updated_at": row["updated_at"], "nodes": roots, "counts": grand,
-            "total": sum(grand.values())}
+    return {**row, "nodes": roots, "counts": grand, "total": sum(grand.values())}
 
 
 def flatten_system(tree: dict) -> list[dict]:
@@ -229,65 +173,36 @@ def flatten_system(tree: dict) -> list[dict]:
 
 
 def list_schemes(store: Store) -> list[dict]:
-    out = []
-    for r in store.db.execute("SELECT * FROM schemes ORDER BY id"):
-        n = store.db.execute("SELECT COUNT(*) FROM scheme_standards WHERE scheme_id = ?", (r["id"],)).fetchone()[0]
-        out.append({"id": r["id"], "titles": json.loads(r["titles"]), "product": json.loads(r["product"]),
-                    "enterprise": r["enterprise"], "standards": n})
-    return out
+    return store.list_scheme_rows()
 
 
 def scheme_detail(store: Store, scheme_id: str) -> dict | None:
     """A scheme with every cited standard's current state and its indicator table."""
-    row = store.db.execute("SELECT * FROM schemes WHERE id = ?", (scheme_id,)).fetchone()
+    row = store.fetch_scheme_row(scheme_id)
     if row is None:
         return None
     standards = []
-    for s in store.db.execute("SELECT * FROM scheme_standards WHERE scheme_id = ? ORDER BY position", (scheme_id,)):
-        state = member_state(store, s["member_key"], s["member_work"])
-        in_force_designation = state["in_force_designation"]
+    for s in store.list_scheme_standards(scheme_id):
+        state = member_state(store, s["key"], s["work"])
         standards.append({"role": s["role"], "designation": s["designation"], "key": state["key"],
                           "state": state["state"], "status": state["status"], "in_force": state["in_force"],
-                          "in_force_designation": in_force_designation, "work": s["member_work"]})
-    indicators = [
-        {"names": json.loads(i["names"]), "unit": i["unit"], "cells": json.loads(i["cells"])}
-        for i in store.db.execute("SELECT * FROM scheme_indicators WHERE scheme_id = ? ORDER BY position", (scheme_id,))
-    ]
+                          "in_force_designation": state["in_force_designation"], "work": s["work"]})
     columns = [s["designation"] for s in standards if s["role"] != "cited"]
-    return {"id": scheme_id, "titles": json.loads(row["titles"]), "product": json.loads(row["product"]),
-            "enterprise": row["enterprise"], "notes": json.loads(row["notes"]), "source": row["source"],
-            "updated_at": row["updated_at"], "standards": standards, "indicators": indicators,
-            "columns": columns}
+    return {**row, "standards": standards, "indicators": store.list_scheme_indicator_rows(scheme_id), "columns": columns}
 
 
 def schemes_citing(store: Store, key: str, work: str) -> list[dict]:
     """Schemes that cite this edition or its work (undated)."""
-    rows = store.db.execute(
-        "SELECT DISTINCT s.id, s.titles FROM scheme_standards ss JOIN schemes s ON s.id = ss.scheme_id "
-        "WHERE ss.member_key = ? OR ss.member_key = ? ORDER BY s.id", (key, work)).fetchall()
-    return [{"id": r["id"], "titles": json.loads(r["titles"])} for r in rows]
+    return store.list_schemes_citing(key, work)
 
 
 def systems_including(store: Store, key: str, work: str) -> list[dict]:
-    rows = store.db.execute(
-        "SELECT DISTINCT s.id, s.titles, m.node_code FROM system_members m JOIN systems s ON s.id = m.system_id "
-        "WHERE m.member_key = ? OR m.member_key = ? ORDER BY s.id", (key, work)).fetchall()
-    return [{"id": r["id"], "titles": json.loads(r["titles"]), "node": r["node_code"]} for r in rows]
+    return store.list_systems_including(key, work)
 
 
 def watched_keys(store: Store, scheme_id: str | None = None, system_id: str | None = None) -> set[str]:
     """Every edition of every work a scheme (or system, or all of them) cites."""
-    if scheme_id:
-        works = [r[0] for r in store.db.execute("SELECT member_work FROM scheme_standards WHERE scheme_id = ?", (scheme_id,))]
-    elif system_id:
-        works = [r[0] for r in store.db.execute("SELECT member_work FROM system_members WHERE system_id = ?", (system_id,))]
-    else:
-        works = [r[0] for r in store.db.execute(
-            "SELECT member_work FROM scheme_standards UNION SELECT member_work FROM system_members")]
-    keys: set[str] = set()
-    for work in set(works):
-        keys.update(r[0] for r in store.db.execute("SELECT key FROM standards WHERE work = ?", (work,)))
-    return keys
+    return store.list_keys_of_works(store.list_cited_works(scheme_id, system_id))
 
 
 def changes_for(store: Store, since: str, scheme_id: str | None = None, system_id: str | None = None) -> list[dict]:
@@ -305,12 +220,9 @@ def changes_for(store: Store, since: str, scheme_id: str | None = None, system_i
         if work not in in_force_cache:
             in_force_cache[work] = store.edition_in_force_key(work)
         k = in_force_cache[work]
-        d = store.db.execute("SELECT designation FROM standards WHERE key = ?", (k,)).fetchone()[0] if k else None
-        return k, d
+        return k, store.designation_of(k)
 
-    rows = {r["key"]: r for r in store.db.execute(
-        f"SELECT key, designation, work, status, published, withdrawn FROM standards WHERE key IN ({', '.join('?' * len(keys))})",
-        sorted(keys))} if keys else {}
+    rows = store.fetch_change_rows(keys)
     for key, r in sorted(rows.items()):
         for fld, when, new in (("published", r["published"], "published"), ("withdrawn", r["withdrawn"], "withdrawn")):
             if fld == "published" and r["status"] == "draft":

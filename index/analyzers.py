@@ -248,6 +248,28 @@ class CJKBigramTokenizer(Tokenizer):
                 yield token
 
 
+class CJKCharTokenizer(Tokenizer):
+    """Every CJK character of a text on its own ('阀门' -> '阀', '门'): the field that lets one
+    character find every title holding it (a single character is rarely a jieba word)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for run in CJK_RUN.finditer(normalise_text(value)):
+            for offset, char in enumerate(run.group()):
+                token.original = token.text = char
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = pos
+                    pos += 1
+                if chars:
+                    token.startchar = start_char + run.start() + offset
+                    token.endchar = token.startchar + 1
+                yield token
+
+
 def chinese_analyzer():
     """The analyzer of the Chinese title and scope fields."""
     return ChineseTokenizer()
@@ -256,6 +278,11 @@ def chinese_analyzer():
 def bigram_analyzer():
     """The analyzer of the CJK bigram field."""
     return CJKBigramTokenizer()
+
+
+def char_analyzer():
+    """The analyzer of the CJK single-character field."""
+    return CJKCharTokenizer()
 
 
 def english_analyzer():

@@ -114,6 +114,22 @@ class FacetColumn:
         return counts.astype(np.int64)
 
 
+    def pairs(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (position in ``docs``, value code) pair of the documents: for counting
+        distinct standards per value."""
+        if self.single is not None:
+            codes = self.single[docs]
+            where = np.flatnonzero(codes >= 0)
+            return where, codes[where]
+        combos = self.combo[docs]
+        lengths = self.combo_len[combos]
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        shift = np.repeat(self.combo_start[combos] - (np.cumsum(lengths) - lengths), lengths)
+        return np.repeat(np.arange(len(docs)), lengths), self.combo_vals[shift + np.arange(total)]
+
+
 def keep_passing(docs: np.ndarray, masks: Iterable[np.ndarray]) -> np.ndarray:
     """The documents of ``docs`` that every mask lets through."""
     for mask in masks:
@@ -144,13 +160,66 @@ def facet_candidates(table: DocTable, name: str, active: list[str]) -> list[str]
     return list(values)
 
 
-def count_facet(table: DocTable, name: str, docs: np.ndarray, active: list[str]) -> list[list]:
-    """[[value, count], ...] of one facet over ``docs``, most frequent first (years newest first)."""
+class Standards:
+    """Documents of a match set, split for counting standards (groups) rather than documents:
+    ``alone`` are the documents whose standard no other matching document shares (counted as
+    documents), ``shared`` the others with their group codes (counted as distinct pairs)."""
+
+    __slots__ = ("alone", "shared", "groups")
+
+    def __init__(self, table: DocTable, docs: np.ndarray):
+        groups = table.group[docs]
+        if len(docs) and table.group_count:
+            seen = np.bincount(groups, minlength=table.group_count)
+            dup = seen[groups] > 1
+        else:
+            dup = np.zeros(len(docs), dtype=bool)
+        self.alone = docs[~dup]
+        self.shared = docs[dup]
+        self.groups = groups[dup].astype(np.int64)
+
+
+def count_values(column: FacetColumn, docs: np.ndarray, standards: Standards | None) -> np.ndarray:
+    """Documents (or, with ``standards``, distinct standards) per value code."""
+    if standards is None:
+        return column.count(docs)
+    counts = column.count(standards.alone) if len(standards.alone) else np.zeros(len(column.values), dtype=np.int64)
+    if not len(standards.shared):
+        return counts
+    nvalues = len(column.values) + 1
+    if column.single is not None:
+        codes = column.single[standards.shared]
+        distinct = np.unique(standards.groups * nvalues + (codes + 1))
+        values = distinct % nvalues - 1
+        return counts + np.bincount(values[values >= 0], minlength=len(column.values))[:len(column.values)]
+    # several values a document: editions of one standard mostly share their set of values
+    # (their combination), so distinct (standard, combination) pairs first, values after
+    ncombos = len(column.combo_len)
+    pairs = np.unique(standards.groups * ncombos + column.combo[standards.shared])
+    groups, combos = pairs // ncombos, pairs % ncombos
+    lengths = column.combo_len[combos]
+    total = int(lengths.sum())
+    if not total:
+        return counts
+    shift = np.repeat(column.combo_start[combos] - (np.cumsum(lengths) - lengths), lengths)
+    values = column.combo_vals[shift + np.arange(total)]
+    if len(groups) > 1 and bool((groups[1:] == groups[:-1]).any()):
+        values = np.unique(np.repeat(groups, lengths) * nvalues + values) % nvalues
+    return counts + np.bincount(values, minlength=len(column.values))[:len(column.values)]
+
+
+def count_facet(table: DocTable, name: str, docs: np.ndarray, active: list[str],
+                standards: Standards | None = None) -> list[list]:
+    """[[value, count], ...] of one facet over ``docs``, most frequent first (years newest first).
+
+    With ``standards`` (the same documents split by :class:`Standards`), a value counts the
+    standards having it, not their editions: ISO 5208's three editions count once under ISO.
+    """
     column = table.columns[name]
     candidates = table.get_candidate_codes(name, active)
     if not len(candidates) or not len(docs):
         return []
-    counts = column.count(docs)[candidates]
+    counts = count_values(column, docs, standards)[candidates]
     found = counts > 0
     codes, counts = candidates[found], counts[found]
     # codes number the values in sorted order, so sorting codes sorts values
@@ -163,20 +232,24 @@ def count_facet(table: DocTable, name: str, docs: np.ndarray, active: list[str])
 
 
 def count_facets(table: DocTable, matched: np.ndarray, filters: dict[str, list[str]],
-                 masks: dict[str, np.ndarray]) -> dict[str, list[list]]:
+                 masks: dict[str, np.ndarray], grouped: bool = False) -> dict[str, list[list]]:
     """Every facet counted over the matches with the OTHER facets' filters applied.
 
     Standard multi-select faceting: choosing 'ISO' under publisher still shows how many IEC
-    records match, so the user can add IEC.
+    records match, so the user can add IEC. ``grouped``: count standards (a value counts each
+    standard having a matching document with that value once), as results are grouped.
     """
     facets = {}
     everything = None
+    everything_standards = None
     for name in FACETS:
         if name in masks:
             docs = keep_passing(matched, [m for other, m in masks.items() if other != name])
+            standards = Standards(table, docs) if grouped else None
         else:
             if everything is None:
                 everything = keep_passing(matched, masks.values())
-            docs = everything
-        facets[name] = count_facet(table, name, docs, filters.get(name, []))
+                everything_standards = Standards(table, everything) if grouped else None
+            docs, standards = everything, everything_standards
+        facets[name] = count_facet(table, name, docs, filters.get(name, []), standards)
     return facets

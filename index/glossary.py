@@ -93,16 +93,19 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def find_chinese(self, text: str) -> list[tuple[int, int, list[Entry]]]:
+    def find_chinese(self, text: str, longest: int | None = None) -> list[tuple[int, int, list[Entry]]]:
         """Glossary terms inside a Chinese run, longest first from the left.
 
-        '闸阀壳体试验' -> [(0, 2, [闸阀 entry]), (2, 6, [壳体试验 entry])].
+        '闸阀壳体试验' -> [(0, 2, [闸阀 entry]), (2, 6, [壳体试验 entry])]; a single character
+        is a term too when the glossary has it ('阀' -> valve). ``longest``: terms of at most
+        that many characters (a term's parts: '皮鞋' with longest=1 -> 皮, 鞋).
         """
         text = fold_chinese(text)
         found = []
         i = 0
+        size = self._zh_longest if longest is None else min(longest, self._zh_longest)
         while i < len(text):
-            for j in range(min(len(text), i + self._zh_longest), i + 1, -1):
+            for j in range(min(len(text), i + size), i, -1):
                 entries = self._by_zh.get(text[i:j])
                 if entries:
                     found.append((i, j, entries))
@@ -111,6 +114,14 @@ class Glossary:
             else:
                 i += 1
         return found
+
+    def has_chinese(self, term: str) -> bool:
+        """Whether a Chinese term is in the glossary: '闸阀' -> True."""
+        return fold_chinese(term) in self._by_zh
+
+    def chinese_terms(self) -> list[str]:
+        """Every Chinese term of the glossary (folded to simplified characters)."""
+        return list(self._by_zh)
 
     def find_words(self, words: list[str]) -> list[tuple[int, int, list[Entry]]]:
         """Glossary terms in a word sequence, longest first from the left.

@@ -33,10 +33,10 @@ from .bundle import Bundle, BundleError, StringTable, pack_strings, write_bundle
 log = logging.getLogger(__name__)
 
 #: Fields whose postings are cached (the text fields; see the module note on ``desig``).
-CACHED_FIELDS = ("title_en", "title_fr", "title_zh", "title_cjk", "title_plain",
+CACHED_FIELDS = ("title_en", "title_fr", "title_zh", "title_cjk", "title_char", "title_plain",
                  "scope_en", "scope_fr", "scope_zh", "keywords")
 #: Layout of the cache files; files of another version are rebuilt.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_TFS = np.zeros(0, dtype=np.float32)

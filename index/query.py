@@ -26,6 +26,7 @@ from .analyzers import (
     strip_publisher,
 )
 from .glossary import Glossary, word_key
+from .meaning import Asked
 
 try:  # the designation grammar (catalogue/designation.py); words-only search works without it
     from catalogue.designation import try_parse as _try_parse
@@ -41,6 +42,11 @@ BOOST = {
 }
 #: Glossary translations count less than the words the user typed.
 TRANSLATION_BOOST = 0.25
+#: A glossary cell's first spelling is the preferred term ('眼镜': spectacles before eyewear);
+#: the other spellings count this much of it.
+ALTERNATE_BOOST = 0.6
+#: A Chinese term found only through its parts (皮鞋 through 鞋 and 皮) counts this much.
+COMPONENT_BOOST = 0.5
 #: More words than this are not searched (a pasted paragraph is not a title search).
 MAX_GROUPS = 24
 #: Words shorter than this are never matched fuzzily (1 edit; 2 from 8 letters on).
@@ -71,6 +77,10 @@ class Understood:
     stems: set[str] = field(default_factory=set)
     cjk: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
+    #: Designations the grammar reads in the text, held or not (index/meaning.py decides).
+    asked: list[Asked] = field(default_factory=list)
+    #: Chinese typos corrected by sound: (as typed, the known word), e.g. ('闸伐', '闸阀').
+    corrected: list[tuple[str, str]] = field(default_factory=list)
     #: (collect_stem_heads(stems),), filled by the first highlight (the stems are complete by then)
     heads: tuple | None = None
 
@@ -96,22 +106,34 @@ def has_term(reader, fieldname: str, text: str) -> bool:
         return False
 
 
-def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str]]:
-    """Designations among the chunks (longest first from the left) and the chunks left over.
+def _asked(text: str) -> Asked | None:
+    """The designation ``text`` is, by the grammar (held or not), or None."""
+    parsed = parse_designation(text)
+    if parsed is None or not parsed.key or not any(c.isdigit() for c in text):
+        return None
+    return Asked.from_designation(text, parsed)
 
-    A whole query that is a bare number ('5208', '60947-2') counts; inside longer text a
+
+def find_designations(chunks: list[str], reader) -> tuple[list[str], list[Asked], list[str]]:
+    """Designations among the chunks (longest first from the left) and the chunks left over:
+    (designation terms the index holds that the grammar does not read, designations the grammar
+    reads, rest).
+
+    The grammar's reading wins: 'GB/T 12238' is a designation whether or not we hold it (and
+    is then answered as not held, never as the words 'GB', 'T', '12238'). A whole query that is
+    a bare number ('5208', '60947-2') counts when the index holds it; inside longer text a
     designation must start with letters ('ISO 5208 valves'), so 'valves 2015' stays words.
     """
-    whole = dash_form(" ".join(chunks))
+    whole_text = " ".join(chunks)
+    whole = dash_form(whole_text)
     if whole and any(c.isdigit() for c in whole) and not any(CJK_RUN.match(c) for c in chunks):
+        asked = _asked(whole_text) if whole_text[:1].isalpha() else None
+        if asked is not None:
+            return [], [asked], []
         if has_term(reader, "desig", whole):
-            return [whole], []
-        parsed = parse_designation(" ".join(chunks))
-        for candidate in (parsed.key, parsed.work) if parsed else ():
-            dashed = dash_form(candidate)
-            if dashed and has_term(reader, "desig", dashed):
-                return [dashed], []
+            return [whole], [], []
     found: list[str] = []
+    asked_list: list[Asked] = []
     rest: list[str] = []
     i = 0
     while i < len(chunks):
@@ -121,8 +143,16 @@ def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str]]:
                 window = chunks[i:j]
                 if any(CJK_RUN.match(c) for c in window):
                     continue
-                dashed = dash_form(" ".join(window))
-                if any(c.isdigit() for c in dashed) and has_term(reader, "desig", dashed):
+                text = " ".join(window)
+                dashed = dash_form(text)
+                if not any(c.isdigit() for c in dashed):
+                    continue
+                asked = _asked(text)
+                if asked is not None:
+                    asked_list.append(asked)
+                    matched = j - i
+                    break
+                if has_term(reader, "desig", dashed):
                     found.append(dashed)
                     matched = j - i
                     break
@@ -131,7 +161,7 @@ def find_designations(chunks: list[str], reader) -> tuple[list[str], list[str]]:
         else:
             rest.append(chunks[i])
             i += 1
-    return found, rest
+    return found, asked_list, rest
 
 
 #: Analysed words by (field, text): the same words come back query after query, and a field's
@@ -171,7 +201,15 @@ def _terms_query(fieldname: str, terms: list[str], boost: float, reader=None) ->
     return Q.And([Q.Term(fieldname, t, boost=boost) for t in terms])
 
 
-def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float = 1.0) -> list[Q.Query]:
+#: The fields a glossary translation is matched in, by its language: an English term is not
+#: looked for in French titles ('spectacles' is also French for shows: ISO 3382-1, "Salles de
+#: spectacles"), nor a French one in English titles.
+TRANSLATION_FIELDS = {"en": ("title_en", "scope_en", "keywords"), "fr": ("title_fr", "scope_fr")}
+ALL_FIELDS = ("title_en", "scope_en", "keywords", "title_fr", "scope_fr", "title_plain")
+
+
+def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float = 1.0,
+                        fields: tuple[str, ...] = ALL_FIELDS) -> list[Q.Query]:
     """Every field in which a typed word can match, with field boosts."""
     alternatives: list[Q.Query] = []
     plain = _analysed(schema, "title_plain", word)
@@ -179,6 +217,8 @@ def _latin_alternatives(word: str, schema, reader, und: Understood, boost: float
     fr = _analysed(schema, "title_fr", word)
     for fieldname, terms in (("title_en", en), ("scope_en", en), ("keywords", en),
                              ("title_fr", fr), ("scope_fr", fr), ("title_plain", plain)):
+        if fieldname not in fields:
+            continue
         q = _terms_query(fieldname, terms, BOOST[fieldname] * boost, reader)
         if q is not None:
             alternatives.append(q)
@@ -243,11 +283,15 @@ def segment_by_index(text: str, reader) -> list[str]:
 
 
 def _chinese_alternatives(term: str, schema, reader, und: Understood, boost: float = 1.0) -> list[Q.Query]:
-    """Chinese title, bigram and scope matches of one Chinese term."""
+    """Chinese title, bigram, single-character and scope matches of one Chinese term."""
     words = [w for w in segment_by_index(term, reader) if w.strip() and w not in ZH_STOP]
-    bigrams = _analysed(schema, "title_cjk", term)
     und.cjk.add(term)
     alternatives = []
+    if len(term) == 1:
+        # one character: every title holding it (jieba rarely makes a word of one character)
+        q = _terms_query("title_char", [term], BOOST["title_cjk"] * boost, reader)
+        return [q] if q is not None else []
+    bigrams = _analysed(schema, "title_cjk", term)
     for fieldname, terms in (("title_zh", words), ("scope_zh", words), ("title_cjk", bigrams)):
         q = _terms_query(fieldname, terms, BOOST[fieldname] * boost, reader)
         if q is not None:
@@ -269,16 +313,18 @@ def _translations(entries, schema, reader, und: Understood, typed_key: tuple | N
                 if term not in seen:
                     seen.add(term)
                     alternatives.extend(_chinese_alternatives(normalise_text(term), schema, reader, und))
-        for term in entry.en + entry.fr:
-            words = re.findall(r"[^\W_]+", term)
-            key = word_key(words)
-            if key == typed_key or key in seen:
-                continue
-            seen.add(key)
-            per_word = [_phrase_word(w, schema, reader, und) for w in words]
-            per_word = [q for q in per_word if q is not None]
-            if per_word:
-                alternatives.append(per_word[0] if len(per_word) == 1 else Q.And(per_word))
+        for lang, terms in (("en", entry.en), ("fr", entry.fr)):
+            for rank, term in enumerate(terms):
+                words = re.findall(r"[^\W_]+", term)
+                key = word_key(words)
+                if key == typed_key or key in seen:
+                    continue
+                seen.add(key)
+                per_word = [_phrase_word(w, schema, reader, und, TRANSLATION_FIELDS[lang]) for w in words]
+                per_word = [q for q in per_word if q is not None]
+                if per_word:
+                    q = per_word[0] if len(per_word) == 1 else Q.And(per_word)
+                    alternatives.append(_scaled(q, 1.0 if rank == 0 else ALTERNATE_BOOST))
     if not alternatives:
         return []
     return [Q.DisjunctionMax([_scaled(q, TRANSLATION_BOOST) for q in alternatives])]
@@ -296,10 +342,10 @@ def _scaled(q: Q.Query, factor: float) -> Q.Query:
     return q
 
 
-def _phrase_word(word: str, schema, reader, und: Understood) -> Q.Query | None:
+def _phrase_word(word: str, schema, reader, und: Understood, fields: tuple[str, ...] = ALL_FIELDS) -> Q.Query | None:
     if _is_stopword(word, schema):
         return None
-    alternatives = _latin_alternatives(word, schema, reader, und, boost=0.99)
+    alternatives = _latin_alternatives(word, schema, reader, und, boost=0.99, fields=fields)
     return UnionOr(alternatives) if alternatives else None
 
 
@@ -328,7 +374,7 @@ def understand(text: str, searcher, glossary: Glossary | None, terms=None) -> Un
     normalised = normalise_text(text).strip()
     und = Understood(text=normalised)
     chunks = split_chunks(normalised)
-    und.designations, rest = find_designations(chunks, reader)
+    und.designations, und.asked, rest = find_designations(chunks, reader)
     # consecutive alphabetic chunks stay together so glossary phrases span them ('gate valves')
     runs: list[str] = []
     for chunk in rest:
@@ -352,6 +398,27 @@ def _add_chinese_groups(run: str, schema, reader, glossary, und: Understood) -> 
         und.groups.append(query if query is not None else Q.NullQuery)
         und.cjk.add(run)
         return
+    run = correct_chinese(run, reader, glossary, und)
+    for piece, entries in cut_chinese(run, reader, glossary):
+        if not piece.strip() or piece in ZH_STOP:
+            continue
+        alternatives = _chinese_alternatives(piece, schema, reader, und)
+        if entries:
+            alternatives.extend(_translations(entries, schema, reader, und, None))
+        query = UnionOr(alternatives) if alternatives else None
+        if len(piece) > 1 and (query is None or not _matches(query, reader)):
+            # no title holds the word: its parts, the last one (the head of a Chinese compound:
+            # 皮鞋 is a kind of 鞋) required, the others raising the score
+            parts = _component_query(piece, schema, reader, glossary, und)
+            if parts is not None:
+                query = parts if query is None else UnionOr([query, parts])
+        if query is not None:
+            und.groups.append(query)
+
+
+def cut_chinese(run: str, reader, glossary) -> list[tuple[str, list]]:
+    """A Chinese run cut into glossary terms (longest first) and, between them, the words the
+    index holds: '钢制闸阀' -> [('钢制', []), ('闸阀', [闸阀 entry])]."""
     spans = glossary.find_chinese(run) if glossary else []
     pos = 0
     pieces: list[tuple[str, list]] = []
@@ -362,14 +429,96 @@ def _add_chinese_groups(run: str, schema, reader, glossary, und: Understood) -> 
         pos = end
     if pos < len(run):
         pieces.extend((w, []) for w in segment_by_index(run[pos:], reader))
-    for piece, entries in pieces:
-        if not piece.strip() or piece in ZH_STOP:
-            continue
-        alternatives = _chinese_alternatives(piece, schema, reader, und)
+    return pieces
+
+
+def _matches(query: Q.Query, reader) -> bool:
+    """Whether a query matches any document (evaluated: an And of present terms may match none)."""
+    terms = getattr(reader, "terms", None)
+    if terms is None:
+        return True
+    from .scoring import evaluate
+
+    return bool(len(evaluate(query, terms)))
+
+
+def _component_query(piece: str, schema, reader, glossary, und: Understood) -> Q.Query | None:
+    """A Chinese term by its parts: the glossary terms inside it, else its characters."""
+    spans = glossary.find_chinese(piece, longest=len(piece) - 1) if glossary else []
+    covered = {i for a, b, _ in spans for i in range(a, b)}
+    parts = [(piece[a:b], e) for a, b, e in spans] + [(piece[i], []) for i in range(len(piece)) if i not in covered]
+    order = {text: piece.find(text) for text, _ in parts}
+    parts.sort(key=lambda p: order[p[0]])
+    queries = []
+    for text, entries in parts:
+        alternatives = _chinese_alternatives(text, schema, reader, und, boost=COMPONENT_BOOST)
         if entries:
-            alternatives.extend(_translations(entries, schema, reader, und, None))
-        if alternatives:
-            und.groups.append(UnionOr(alternatives))
+            alternatives.extend(_scaled(q, COMPONENT_BOOST) for q in _translations(entries, schema, reader, und, None))
+        queries.append(UnionOr(alternatives) if alternatives else None)
+    if not queries or queries[-1] is None:
+        return None
+    head = queries[-1]
+    others = [q for q in queries[:-1] if q is not None]
+    return UnionOr([head, Q.And([head] + others)]) if others else head
+
+
+def _known_chinese(word: str, reader, glossary) -> bool:
+    return bool(glossary and glossary.has_chinese(word)) or has_term(reader, "title_zh", word) \
+        or has_term(reader, "scope_zh", word)
+
+
+def correct_chinese(run: str, reader, glossary, und: Understood) -> str:
+    """The run with homophone typos replaced by the known word that sounds the same
+    ('闸伐' -> '闸阀'; index/pinyin.py), each correction noted in ``und.corrected``.
+
+    Only a stretch holding a character that no known word of the cut covers is corrected, so a
+    run of known words ('钢制闸阀') is never changed.
+    """
+    pieces = cut_chinese(run, reader, glossary)
+    unknown: set[int] = set()
+    pos = 0
+    for piece, entries in pieces:
+        if len(piece) == 1 and not entries and not _known_chinese(piece, reader, glossary):
+            unknown.add(pos)
+        pos += len(piece)
+    if not unknown:
+        return run
+    homophones = _homophones(reader, glossary)
+    out = run
+    i = 0
+    while i < len(run):
+        fixed = 0
+        for j in range(min(len(run), i + 6), i + 1, -1):
+            window = run[i:j]
+            if not any(k in unknown for k in range(i, j)) or _known_chinese(window, reader, glossary):
+                continue
+            found = homophones.find(window)
+            if found:
+                out = out.replace(window, found[0], 1)
+                und.corrected.append((window, found[0]))
+                fixed = j - i
+                break
+        i += fixed or 1
+    return out
+
+
+def _homophones(reader, glossary):
+    """The known Chinese words by sound, built once per searcher (index/pinyin.py)."""
+    from .pinyin import Homophones
+
+    terms = getattr(reader, "terms", None)
+    holder = terms if terms is not None else reader
+    found = getattr(holder, "_homophones", None)
+    if found is None or found[0] is not glossary:
+        words = list(glossary.chinese_terms()) if glossary else []
+        if terms is not None:
+            words += terms.field_terms("title_zh")
+        found = (glossary, Homophones(words))
+        try:
+            holder._homophones = found
+        except AttributeError:  # a reader that takes no attributes: build again next time
+            pass
+    return found[1]
 
 
 def _add_latin_groups(chunk: str, schema, reader, glossary, und: Understood) -> None:
@@ -400,12 +549,21 @@ def _add_latin_groups(chunk: str, schema, reader, glossary, und: Understood) -> 
 
 
 def suggest_spelling(und: Understood, searcher, original: str) -> str | None:
-    """'Did you mean': the query with unknown words replaced by the index's nearest words."""
-    if not und.unknown:
+    """'Did you mean': the query with unknown words replaced by the index's nearest words, and
+    Chinese typos by the known word that sounds the same ('闸伐' -> '闸阀')."""
+    if not und.unknown and not und.corrected:
         return None
-    corrector = searcher.corrector("title_plain")
     suggestion = original
     changed = False
+    for typed, word in und.corrected:
+        if typed not in suggestion:
+            suggestion = normalise_text(suggestion)  # typed in traditional characters or full width
+        if typed in suggestion:
+            suggestion = suggestion.replace(typed, word, 1)
+            changed = True
+    if not und.unknown:
+        return suggestion if changed else None
+    corrector = searcher.corrector("title_plain")
     for word in und.unknown:
         lowered = word.lower()
         maxdist = 2 if len(lowered) >= 8 else 1

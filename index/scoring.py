@@ -85,6 +85,16 @@ class TermScores:
         except (KeyError, ValueError):
             return False
 
+    def field_terms(self, fieldname: str) -> list[str]:
+        """Every term of a cached field, over all segments (for the Chinese typo vocabulary)."""
+        found: list[str] = []
+        for seg, _ in self.segments:
+            directory = seg.fields.get(fieldname) if seg is not None else None
+            if directory is not None:
+                table = directory.table
+                found.extend(table.text(i) for i in range(len(table)))
+        return found
+
     def touch(self) -> None:
         """Page in the cached postings arrays (see SegmentPostings.touch)."""
         for seg, _ in self.segments:

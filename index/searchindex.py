@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
-from whoosh import index as whoosh_index
 
 from catalogue.records import Standard
 
@@ -22,6 +21,7 @@ from .analyzers import configure_jieba
 from .table import DocTable, touch_all
 from .glossary import Glossary
 from .search import SearchResult, check_arguments, run_search
+from .storage import open_index
 from .writer import (
     RecoveryNeeded,
     build_generation,
@@ -122,7 +122,7 @@ class SearchIndex:
                     self.close()
                     self._segments = {}
                     check_format(gen)
-                    self._ix = whoosh_index.open_dir(str(gen))
+                    self._ix = open_index(gen)
                     self._gen = gen
                 if self._searcher is None or not self._searcher.up_to_date():
                     self._close_searcher()
@@ -260,16 +260,20 @@ class SearchIndex:
             return 0
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, sort: str = "relevance",
-               page: int = 1, page_size: int = 20, facets: bool = True, lang: str = "en") -> SearchResult:
+               page: int = 1, page_size: int = 20, facets: bool = True, lang: str = "en", group: str = "work",
+               facts=None) -> SearchResult:
         """Search titles, scope and designations; see :mod:`index.search` for the ranking.
 
-        Raises QueryError for text over 500 characters, an unknown sort or filter, or a page
-        size over 100; RecoveryNeeded when the index is damaged and there is no ``source``.
+        ``group``: ``work`` (one hit per standard) or ``none`` (every edition). ``facts``: what
+        decides whether a designation is held (the store; else this index, index/meaning.py).
+        Raises QueryError for text over 500 characters, an unknown sort, filter or grouping, or
+        a page size over 100; RecoveryNeeded when the index is damaged and there is no ``source``.
         """
-        clean = check_arguments(query, filters, sort, page, page_size)
+        clean = check_arguments(query, filters, sort, page, page_size, group)
         with self._lock:
             searcher, table = self._reading()
-            return run_search(searcher, table, self.glossary, query or "", clean, sort, page, page_size, facets, lang)
+            return run_search(searcher, table, self.glossary, query or "", clean, sort, page, page_size, facets, lang,
+                              group=group, facts=facts)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Designations, then titles, starting with ``prefix``: 'iso 52' -> ['ISO 5208:2015', ...]."""

@@ -38,18 +38,25 @@ from .schema import (
     ROW_DATE,
     ROW_DESIGNATION,
     ROW_FACETS,
+    ROW_GROUP,
     ROW_IN_FORCE,
+    ROW_KIND,
     ROW_SORTKEY,
     ROW_STATUS,
     ROW_TITLES,
+    ROW_WORK,
     STATUS_FACTOR,
     STATUS_RANK,
+    KINDS,
 )
 
 log = logging.getLogger(__name__)
 
 #: Layout of the files; files of another version are rebuilt.
-SIDE_VERSION = 1
+SIDE_VERSION = 2
+#: Longest group (work) key kept per document; longer ones are cut (never seen: the longest
+#: base work of the real catalogue has 37 characters).
+GROUP_BYTES = 96
 #: Status words in code order (codes are stored per document).
 STATUS_CODES = ("current", "upcoming", "draft", "replaced", "withdrawn", "")
 SORTKEY_BYTES = 64
@@ -97,6 +104,8 @@ def build_segment(reader, folder: Path, seg_id: str) -> None:
     tlen = np.ones(n, dtype=np.int32)
     sortkey = np.zeros(n, dtype=f"S{SORTKEY_BYTES}")
     date = np.zeros(n, dtype=f"S{DATE_BYTES}")
+    group = np.zeros(n, dtype=f"S{GROUP_BYTES}")
+    kind = np.zeros(n, dtype=np.int8)
     facet_values: dict[str, list[list[str]]] = {name: [[] for _ in range(n)] for name in FACETS}
     designations: list[tuple[bytes, int, int]] = []
     titles: list[tuple[bytes, int, str]] = []
@@ -110,6 +119,8 @@ def build_segment(reader, folder: Path, seg_id: str) -> None:
         tlen[docnum] = title_length(row[ROW_TITLES])
         sortkey[docnum] = (row[ROW_SORTKEY] or "").encode("utf-8")[:SORTKEY_BYTES]
         date[docnum] = (row[ROW_DATE] or "").encode("utf-8")[:DATE_BYTES]
+        group[docnum] = (row[ROW_GROUP] or row[ROW_WORK]).encode("utf-8")[:GROUP_BYTES]
+        kind[docnum] = KINDS.index(row[ROW_KIND]) if row[ROW_KIND] in KINDS else 0
         for name, values in zip(FACETS, row[ROW_FACETS]):
             facet_values[name][docnum] = list(values)
         rank = 0 if row[ROW_IN_FORCE] else 1
@@ -122,7 +133,8 @@ def build_segment(reader, folder: Path, seg_id: str) -> None:
         for title in row[ROW_TITLES].values():
             titles.append((title.lower().encode("utf-8"), docnum, title))
     arrays: dict[str, np.ndarray] = {"row_off": row_off, "status": status, "in_force": in_force, "has_row": has_row,
-                                     "title_len": tlen, "sortkey": sortkey, "date": date}
+                                     "title_len": tlen, "sortkey": sortkey, "date": date,
+                                     "group": group, "kind": kind}
     facets_meta = {}
     for name in FACETS:
         per_doc = facet_values[name]
@@ -220,6 +232,8 @@ def build_table(folder: Path, toc: int, segments: list[tuple[SegmentSide, int, I
     tlen = np.ones(size, dtype=np.int32)
     sortkey = np.zeros(size, dtype=f"S{SORTKEY_BYTES}")
     date = np.zeros(size, dtype=f"S{DATE_BYTES}")
+    group = np.zeros(size, dtype=f"S{GROUP_BYTES}")
+    kind = np.zeros(size, dtype=np.int8)
     for side, offset, deleted in segments:
         span = slice(offset, offset + side.n)
         alive = side["has_row"].astype(bool)
@@ -233,6 +247,8 @@ def build_table(folder: Path, toc: int, segments: list[tuple[SegmentSide, int, I
         tlen[span] = side["title_len"]
         sortkey[span] = side["sortkey"]
         date[span] = side["date"]
+        group[span] = side["group"]
+        kind[span] = side["kind"]
     alive_docs = np.flatnonzero(live).astype(np.int32)
     factor = np.zeros(size, dtype=np.float64)
     codes_factor = np.array([STATUS_FACTOR.get(s, 0.9) for s in STATUS_CODES], dtype=np.float64)
@@ -256,11 +272,40 @@ def build_table(folder: Path, toc: int, segments: list[tuple[SegmentSide, int, I
         places[order] = np.arange(len(order), dtype=np.int32)
         arrays[f"ord:{name}"] = order.astype(np.int32)
         arrays[f"pos:{name}"] = places
+    _build_groups(alive_docs, group, kind, status, in_force, date_rank, size, arrays)
     facets_meta = {}
     for name in FACETS:
         facets_meta[name] = _build_facet(name, segments, size, live, arrays)
     write_bundle(table_path(folder, toc), arrays, {"version": SIDE_VERSION, "size": size, "facets": facets_meta,
                                                    "segments": [(side.seg_id, offset) for side, offset, _ in segments]})
+
+
+def _build_groups(alive_docs: np.ndarray, group: np.ndarray, kind: np.ndarray, status: np.ndarray,
+                  in_force: np.ndarray, date_rank: np.ndarray, size: int, arrays: dict) -> None:
+    """The standards (groups of editions, supplements and versions under one work) as arrays:
+
+    ``grp``: each document's group code (-1 for a deleted one), codes numbering ``grp_vals``
+    (the group keys, sorted bytes); ``grp_docs``: the live documents by group, each group's
+    documents in edition order (in force first, then editions before supplements and versions,
+    then by status, newest first), so ``grp_docs[grp_starts[c]]`` is group c's representative
+    when nothing is filtered; ``edrank``: each document's place in that edition order.
+    """
+    codes = np.full(size, -1, dtype=np.int32)
+    names = group[alive_docs]
+    width = max(1, int(np.char.str_len(names).max())) if len(names) else 1
+    values, inverse = np.unique(names.astype(f"S{width}"), return_inverse=True)
+    codes[alive_docs] = inverse.astype(np.int32)
+    rank_of = np.array([STATUS_RANK.get(s, 5) for s in STATUS_CODES], dtype=np.int64)
+    # date_rank is over alive_docs (ascending dates); newest first within a group
+    edition = np.lexsort((alive_docs, -date_rank, rank_of[status[alive_docs]], kind[alive_docs] != 0,
+                          1 - in_force[alive_docs]))
+    edrank = np.full(size, len(alive_docs), dtype=np.int32)
+    edrank[alive_docs[edition]] = np.arange(len(alive_docs), dtype=np.int32)
+    by_group = alive_docs[np.lexsort((edrank[alive_docs], codes[alive_docs]))]
+    counts = np.bincount(codes[alive_docs], minlength=len(values)) if len(alive_docs) else np.zeros(0, dtype=np.int64)
+    arrays.update({"in_force": in_force, "grp": codes, "grp_vals": values, "grp_docs": by_group.astype(np.int32),
+                   "grp_starts": np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+                   "edrank": edrank, "kind": kind})
 
 
 def _build_facet(name: str, segments, size: int, live: np.ndarray, arrays: dict) -> dict:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .analyzers import dash_form
 from .bundle import Bundle, BundleError
-from .facets import FACET_CACHE_ENTRIES, MASK_BYTES, BoundedCache, FacetColumn, facet_candidates
+from .facets import FACET_CACHE_ENTRIES, BoundedCache, FacetColumn, facet_candidates
 from .postings import SegmentPostings, find_stale_cache_files, load_postings
 from .schema import FACETS, ROW_DATE, ROW_DESIGNATION, ROW_IN_FORCE, ROW_KEY, ROW_STATUS, ROW_YEAR, STATUS_RANK
 from .scoring import TermScores
@@ -97,6 +97,13 @@ class DocTable:
         self.alive = b["alive"]
         self.factor = b["factor"]
         self.focus = b["focus"]
+        self.in_force = b["in_force"]
+        self.group = b["grp"]
+        self.kind = b["kind"]
+        self.edrank = b["edrank"]
+        self._grp_vals = b["grp_vals"]
+        self._grp_docs = b["grp_docs"]
+        self._grp_starts = b["grp_starts"]
         self.offsets = np.array(offsets, dtype=np.int64)
         self.sides = sides
         self.rows = Rows(sides, self.offsets, self.live, size)
@@ -140,6 +147,33 @@ class DocTable:
     def docs_of_work(self, work: str) -> list[int]:
         """The live documents of one work (its editions), through the ``work`` field's postings."""
         return [d for d in self.terms.list_docs("work", work) if self.live[d]]
+
+    # ---------------------------------------------------------------- standards (groups)
+    @property
+    def group_count(self) -> int:
+        return len(self._grp_vals)
+
+    def group_code(self, name: str) -> int:
+        """The code of a group (a standard's work key, 'iso-5208'), or -1 when none is indexed."""
+        key = name.encode("utf-8")
+        i = int(np.searchsorted(self._grp_vals, key))
+        return i if i < len(self._grp_vals) and self._grp_vals[i] == key else -1
+
+    def group_name(self, code: int) -> str:
+        return bytes(self._grp_vals[code]).decode("utf-8")
+
+    def docs_of_group(self, code: int) -> np.ndarray:
+        """A group's live documents in edition order (the representative first)."""
+        if code < 0:
+            return self._grp_docs[:0]
+        return self._grp_docs[self._grp_starts[code]:self._grp_starts[code + 1]]
+
+    def groups_with_prefix(self, prefix: str) -> list[str]:
+        """Group keys starting with ``prefix`` ('iec-60947-' -> ['iec-60947-1', ...]), sorted as bytes."""
+        key = prefix.encode("utf-8")
+        lo = int(np.searchsorted(self._grp_vals, key))
+        hi = int(np.searchsorted(self._grp_vals, key + b"\xff"))
+        return [bytes(v).decode("utf-8") for v in self._grp_vals[lo:hi]]
 
     def edition_order(self, docnum: int) -> tuple:
         """Sort key among editions of one work: in force first, then by status, newest first."""

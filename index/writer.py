@@ -24,12 +24,11 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from catalogue.records import Standard
 
+from .storage import MappedFileStorage, open_index
 from .schema import build_schema, make_document
 
 log = logging.getLogger(__name__)
@@ -40,7 +39,9 @@ POINTER = "CURRENT"
 APPLIED = "applied"
 #: The layout of the stored row (schema.make_document); a generation written with another
 #: layout is rebuilt rather than misread.
-ROW_FORMAT = "3"
+#: 3: the facets tuple gained level and industry; 4: side files and tables, no compound segments,
+#: title_char field, rows carry their group and kind; 5: both lines of work together.
+ROW_FORMAT = "5"
 FORMAT_FILE = "row-format"
 #: Records per writer memory flush when building (Whoosh's ``limitmb``).
 BUILD_LIMIT_MB = 256
@@ -96,11 +97,12 @@ def read_applied(folder: Path | None) -> int | None:
         return None
 
 
-class DurableStorage(FileStorage):
-    """Whoosh's file storage, with every file it writes fsynced as it is closed: Whoosh renames
-    a new table of contents into place right after writing it, and without this the name could
-    reach the disk before the segment files it lists (a power cut would then leave an index
-    that cannot be opened, rebuilt from the store instead of merely replayed)."""
+class DurableStorage(MappedFileStorage):
+    """Whoosh's file storage (files read through memory maps, index/storage.py), with every file
+    it writes fsynced as it is closed: Whoosh renames a new table of contents into place right
+    after writing it, and without this the name could reach the disk before the segment files
+    it lists (a power cut would then leave an index that cannot be opened, rebuilt from the
+    store instead of merely replayed)."""
 
     def create_file(self, name, excl=False, mode="wb", **kwargs):
         given = kwargs.pop("onclose", None)
@@ -388,7 +390,7 @@ def derive_tables(folder: Path) -> None:
     from .table import DocTable
 
     try:
-        ix = whoosh_index.open_dir(str(folder))
+        ix = open_index(folder)
         try:
             with ix.searcher() as searcher:
                 DocTable(searcher, {}, folder)

@@ -24,8 +24,6 @@ from typing import BinaryIO, Iterator
 from catalogue.classnames import SOURCE, complete_titles
 from catalogue.records import ClassNode, Problem, Reading
 
-FORMAT = "ccs-tree"
-DESCRIPTION = "CCS (中国标准文献分类) tree: cat-level1/2/3.csv from metanorma/cnccs"
 
 HEADERS = {
     ("代码 / Code", "名称 / Name"): 1,
@@ -59,7 +57,7 @@ def detect_level(first_line: str) -> int | None:
     return None
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True if the first row is one of the three cnccs header rows."""
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     try:

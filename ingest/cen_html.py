@@ -35,9 +35,8 @@ from typing import BinaryIO, Iterator
 from bs4 import BeautifulSoup, Tag
 
 from catalogue.records import Problem, Reading, Standard
+from ingest.files import looks_like_html
 
-FORMAT = "cen-html"
-DESCRIPTION = "CEN catalogue detail pages (standards.cen.eu: EN, EN ISO, CWA, CR, HD, ENV)"
 
 #: CEN status words -> our status (anything starting "under" is a stage of development).
 STATUS_WORDS = {
@@ -55,9 +54,9 @@ _ICS = re.compile(r"^\s*(\d{2}(?:\.\d{3}(?:\.\d{2})?)?)\b")
 _REFERENCE_DOC = re.compile(r"^(?P<target>.+?)\s*\((?P<degree>[A-Z]{3})\)\s*$")
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True for a CEN APEX page: '<title>CEN - CEN/TC 279</title>' or a standards.cen.eu address."""
-    if not name.lower().endswith((".html", ".htm")):
+    if not looks_like_html(head):
         return False
     return bool(re.search(rb"<title>\s*CEN\s+-\s", head)) or b"standards.cen.eu" in head
 

@@ -63,11 +63,15 @@ def kind_of(name: str) -> str:
     raise DocumentError(f"'{name}' is not a document we read; use one of: {', '.join(KINDS)}")
 
 
-def extract_text(name: str, data: bytes) -> str:
-    """The document's text, paragraphs and table cells on their own lines."""
+def extract_text(name: str, data: bytes, kind: str | None = None) -> str:
+    """The document's text, paragraphs and table cells on their own lines.
+
+    ``kind`` ('.docx', '.html', '.md', '.txt') when the caller decided it from the content;
+    otherwise the name's extension says.
+    """
     if len(data) > MAX_BYTES:
         raise DocumentError(f"{name} is larger than {MAX_BYTES // 1048576} MB")
-    kind = kind_of(name)
+    kind = kind or kind_of(name)
     if kind == ".docx":
         return _docx_text(name, data)
     if kind == ".html":

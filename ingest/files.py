@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
@@ -22,3 +23,18 @@ def read_path(path, reader: Callable[[BinaryIO, str], Iterator[Reading]]) -> Ite
         return
     with fp:
         yield from reader(fp, str(path))
+
+
+_PROLOGUE = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?!\s+html)[^>]*>)*", re.DOTALL | re.IGNORECASE)
+_HTML_START = re.compile(rb"<(?:!DOCTYPE\s+html|html|head|title|body|meta|link|script|style|div|table|p|a)\b", re.IGNORECASE)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """True when a file's first element is HTML: '<!DOCTYPE html>', '<html>', '<title>', '<link ...>'.
+
+    An XML record whose elements happen to be called title or link (Relaton XML) is not HTML: its
+    first element is <bibdata>.
+    """
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    start = _PROLOGUE.match(text).end()
+    return bool(_HTML_START.match(text, start))

@@ -25,8 +25,6 @@ from catalogue.records import ClassNode, Problem, Reading
 from ingest.files import read_path
 from ingest.iso_opendata import decode_text, iter_csv_records
 
-FORMAT = "iso-ics"
-DESCRIPTION = "ISO Open Data ICS classification (ICS.csv or ICS-simple.xml)"
 
 CSV_COLUMNS = ("identifier", "parent", "titleEn", "titleFr", "scopeEn", "scopeFr")
 _CODE = re.compile(r"^\d{2}(?:\.\d{3}(?:\.\d{2})?)?$")
@@ -34,15 +32,12 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_PARENT = {"field": None, "group": "field", "subGroup": "group"}
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True for 'identifier,parent,titleEn,...' CSV or '<fields ...><field><identifier>01</identifier>' XML."""
     text = head.lstrip(b"\xef\xbb\xbf")
-    lower = name.lower()
-    if lower.endswith(".csv"):
-        return text.split(b"\n", 1)[0].strip().replace(b'"', b"").startswith(b"identifier,parent,titleEn")
-    if lower.endswith(".xml"):
-        return b"<fields" in text and b"<identifier>" in text
-    return False
+    if text.split(b"\n", 1)[0].strip().replace(b'"', b"").startswith(b"identifier,parent,titleEn"):
+        return True
+    return text.lstrip().startswith(b"<") and b"<fields" in text and b"<identifier>" in text
 
 
 def read(path) -> Iterator[Reading]:

@@ -35,8 +35,6 @@ from typing import Any, BinaryIO, Iterator
 
 from catalogue.records import Problem, Reading, Standard
 
-FORMAT = "iec-api"
-DESCRIPTION = "IEC publications API, JSON lines (CISPR and IEC editions, amendments, corrigenda)"
 
 #: IEC API status -> our status.
 STATUSES = {
@@ -55,7 +53,7 @@ _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _BARE_COMMITTEE = re.compile(r"^(?:TC|SC|SyC|PC)\s")
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True for IEC API JSON lines: '{"urn": "iec:pub:1", ..., "publicationType": ...}'."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     return text.startswith(b"{") and b'"iec:pub:' in text and b'"reference"' in text

@@ -17,20 +17,14 @@ from catalogue.records import Committee, Problem, Reading
 from ingest.files import read_path
 from ingest.iso_opendata import decode_text, html_to_text, iter_csv_records, iter_json_objects
 
-FORMAT = "iso-committees"
-DESCRIPTION = "ISO Open Data technical committees (iso_technical_committees .jsonl or .csv)"
 
-
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True for '{"id":53156,"reference":"ISO/TC 153","status":"Active","title":{...' or its CSV header."""
     text = head.lstrip(b"\xef\xbb\xbf")
-    lower = name.lower()
-    if lower.endswith((".json", ".jsonl")):
-        return text.startswith(b"{") and b'"reference"' in text and b'"secretariat"' in text
-    if lower.endswith(".csv"):
-        header = text.split(b"\n", 1)[0]
-        return b"reference" in header and b"title.en" in header and b"secretariat" in header
-    return False
+    if text.startswith(b"{"):
+        return b'"reference"' in text and b'"secretariat"' in text
+    header = text.split(b"\n", 1)[0]
+    return b"reference" in header and b"title.en" in header and b"secretariat" in header
 
 
 def read(path) -> Iterator[Reading]:

@@ -25,10 +25,8 @@ from typing import BinaryIO, Iterator
 from catalogue.records import Problem, Reading, Standard
 from ingest.files import read_path
 from ingest.iso_opendata import decode_text, html_to_text, iter_json_objects
-from ingest.relaton_yaml import iso_stage_status
+from ingest.relaton_model import iso_stage_status
 
-FORMAT = "iso-deliverables"
-DESCRIPTION = "ISO Open Data deliverables metadata (JSON or JSON lines: reference, currentStage, icsCode ...)"
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _STAGE = re.compile(r"^(\d{2})\.?(\d{2})$")
@@ -43,10 +41,8 @@ class RowError(ValueError):
         self.reason = reason
 
 
-def sniff(head: bytes, name: str) -> bool:
-    """True for '{"id":62085,"deliverableType":"IS",...,"reference":"ISO 9001:2015",...}' in a .json/.jsonl file."""
-    if not name.lower().endswith((".json", ".jsonl")):
-        return False
+def sniff(head: bytes) -> bool:
+    """True for '{"id":62085,"deliverableType":"IS",...,"reference":"ISO 9001:2015",...}' (JSON or JSON lines)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n[")
     return text.startswith(b"{") and b'"reference"' in text and (
         b'"deliverableType"' in text or b'"currentStage"' in text)
@@ -125,10 +121,10 @@ def _status(stage, has_successor: bool) -> str:
     match = _STAGE.match(str(stage).strip())
     if not match:
         raise RowError("status", f"currentStage '{stage}' is not an ISO stage code such as 6060 or 9599.")
-    try:
-        return iso_stage_status(match.group(1), match.group(2), has_successor)
-    except ValueError as exc:
-        raise RowError("status", f"currentStage '{stage}' is not a known ISO stage.") from exc
+    status = iso_stage_status(match.group(1), match.group(2), has_successor)
+    if not status:
+        raise RowError("status", f"currentStage '{stage}' is not a known ISO stage.")
+    return status
 
 
 def _date(value) -> str:

@@ -37,9 +37,8 @@ from typing import BinaryIO, Iterator
 from bs4 import BeautifulSoup, Tag
 
 from catalogue.records import Problem, Reading, Standard
+from ingest.files import looks_like_html
 
-FORMAT = "iso-html"
-DESCRIPTION = "iso.org standard pages, 2018 and 2024 layouts, in English, French or Russian"
 
 #: Status words as iso.org prints them (lower case) -> our status.
 STATUS_WORDS = {
@@ -76,9 +75,9 @@ _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
-def sniff(head: bytes, name: str) -> bool:
-    """True for an iso.org page: an .html file whose head names iso.org or its page template."""
-    if not name.lower().endswith((".html", ".htm")):
+def sniff(head: bytes) -> bool:
+    """True for an iso.org page: HTML whose head names iso.org or its page template."""
+    if not looks_like_html(head):
         return False
     return any(mark in head for mark in (b"www.iso.org/", b"isoorg-template", b"iso-jahia"))
 

@@ -1,6 +1,6 @@
 """Shared parsing for ISO Open Data files: text decoding, JSON (lines), CSV with line numbers, HTML.
 
-Not a reader itself (no FORMAT): the readers are ``iso_deliverables`` (iso-deliverables),
+Not a reader itself (not in ingest.registry): the readers are ``iso_deliverables`` (iso-deliverables),
 ``ics_tree`` (iso-ics) and ``iso_committees`` (iso-committees). ISO publishes each dataset as
 JSON lines, CSV and sometimes XML; the quirks they share live here:
 

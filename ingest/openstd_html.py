@@ -22,8 +22,6 @@ from bs4 import BeautifulSoup
 
 from catalogue.records import Problem, Reading, Standard
 
-FORMAT = "openstd-html"
-DESCRIPTION = "openstd.samr.gov.cn GB pages (result lists and detail pages, 2026 layout)"
 
 #: 标准状态 as the Chinese portals print it -> our status.
 STATUS_WORDS = {
@@ -241,7 +239,7 @@ class LineFinder:
 
 # ----------------------------------------------------------------------------- the reader
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True for an openstd page: its <title> is '国家标准|GB/T ...' or '国家标准全文阅读|标准检索'."""
     text = decode_head(head)
     if not looks_like_html(text):

@@ -7,7 +7,6 @@ the whole run one transaction that the first problem stops.
 """
 from __future__ import annotations
 
-import inspect
 import os
 import re
 import sqlite3
@@ -23,7 +22,7 @@ from catalogue.i18n import choose_language, gettext
 from catalogue.records import STATUSES, ClassNode, Committee, Problem, Reading, Standard
 from catalogue.store import Store, is_busy, now_iso
 
-from .detect import detect_format
+from .detect import plan_inputs
 from .progress import NoProgress, Progress
 
 #: The biggest single file a whole-file reader is given (the largest real source file is 16 MB).
@@ -50,18 +49,26 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    skipped: int = 0  # records that are not standards, or variants merged into their base
     other: int = 0  # classification nodes, committees, systems ...
 
 
 @dataclass
 class IngestReport:
-    """Counts and every problem as ``file:line: field: reason`` (DESIGN.md ``ingest --json``)."""
+    """Counts and every problem as ``file:line: field: reason`` (DESIGN.md ``ingest --json``).
+
+    ``warnings`` are what a reader did not understand in records that still landed (same shape as
+    problems); ``skips`` are records left out on purpose (not standards), counted in ``skipped``.
+    """
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    skips: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     files: list[FileReport] = field(default_factory=list)
     dry_run: bool = False
@@ -75,15 +82,28 @@ class IngestReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
-            "problems": [
-                {"file": p.file, "line": p.line, "field": p.field, "reason": p.reason} for p in self.problems
-            ],
+            "skipped": self.skipped,
+            "problems": [_as_json(p) for p in self.problems],
+            "warnings": [_as_json(p) for p in self.warnings],
+            "skips": [_as_json(p) for p in self.skips],
             "seconds": round(self.seconds, 3),
         }
 
+    def skip_reasons(self) -> list[tuple[str, int]]:
+        """Each reason for skipping with how many records it left out, most first."""
+        counts: dict[str, int] = {}
+        for p in self.skips:
+            counts[p.reason] = counts.get(p.reason, 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
     def summary(self) -> str:
         return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}" + (" (dry run: nothing written)" if self.dry_run else ""))
+                f"rejected {self.rejected}, skipped {self.skipped}, warnings {len(self.warnings)}"
+                + (" (dry run: nothing written)" if self.dry_run else ""))
+
+
+def _as_json(p: Problem) -> dict:
+    return {"file": p.file, "line": p.line, "field": p.field, "reason": p.reason}
 
 
 def slug_key(text: str) -> str:
@@ -182,21 +202,22 @@ def ingest_paths(
         if not p.exists():
             raise UsageError(f"{p}: no such file or folder.")
     modules = []
-    for p in paths:
-        try:
-            modules.append((p, detect_format(p, fmt)))
-        except UsageError as exc:
-            if fmt or strict:
-                raise
-            # One unreadable file must not stop the others: it is reported like a bad record.
-            report.problems.append(Problem(str(p), None, None, str(exc).removeprefix(f"{p}: ")))
-            report.rejected += 1
-            report.unreadable += 1
+    for planned in plan_inputs(paths, fmt):
+        if planned.reader is not None:
+            modules.append((planned.path, planned.reader))
+            continue
+        if strict:
+            raise UsageError(planned.error)
+        # One unreadable file must not stop the others: it is reported like a bad record.
+        p = planned.path
+        report.problems.append(Problem(str(p), None, None, planned.error.removeprefix(f"{p}: ")))
+        report.rejected += 1
+        report.unreadable += 1
     if encoding:
         for path, module in modules:
-            if "encoding" not in inspect.signature(module.read).parameters:
+            if not module.takes_encoding:
                 raise UsageError(f"--encoding applies to text files a reader decodes itself; "
-                                 f"the {module.FORMAT} reader of {path} decides its encoding from the file.")
+                                 f"the {module.name} reader of {path} decides its encoding from the file.")
     store.write_wait = INGEST_WAIT
     if strict and not dry_run:
         with _landing(store, "this run"):
@@ -227,14 +248,14 @@ def oversize_reason(path: Path, module) -> str | None:
     Most readers hold a whole file in memory (and BeautifulSoup or lxml several times over: a
     200 MB page peaked at 1 GB), so a file over MAX_FILE_BYTES is refused before it is opened.
     Readers that bound themselves (line by line, member by member, or with their own cap) say
-    so with ``SELF_LIMITED = True``.
+    so in the registry (``bounded=True``).
     """
-    if getattr(module, "SELF_LIMITED", False) or not path.is_file():
+    if module.bounded or not path.is_file():
         return None
     size = path.stat().st_size
     if size <= MAX_FILE_BYTES:
         return None
-    return (f"the file is {size / 1048576:,.0f} MB; the {module.FORMAT} reader reads at most "
+    return (f"the file is {size / 1048576:,.0f} MB; the {module.name} reader reads at most "
             f"{MAX_FILE_BYTES // 1048576} MB from one file: split it into smaller files.")
 
 
@@ -264,9 +285,9 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     """Read one file and merge its records (inside the caller's transaction); answers the keys
     it wrote, with the other editions of their works, for the index update."""
     name = str(path)
-    source = f"{source_prefix}{module.FORMAT}:{path.name}"
+    file_source = f"{source_prefix}{module.name}:{path.name}"
     at = now_iso()
-    fr = FileReport(name, module.FORMAT)
+    fr = FileReport(name, module.name)
     report.files.append(fr)
     progress.begin(path.name)
     works: set[str] = set()
@@ -278,7 +299,7 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     if oversize:
         readings = iter([Reading(problem=Problem(name, None, None, oversize))])
     else:
-        readings = module.read(path, encoding=encoding) if encoding else module.read(path)
+        readings = module.read(path, encoding=encoding)
     for reading in readings:
         t1 = time.monotonic()
         t_read += t1 - t0
@@ -290,8 +311,21 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
         item = reading.item
         # Named like the readers' own problems (docs/ingest.md): the path as given, '!member' inside.
         where = f"{name}!{reading.source}" if reading.source else name
+        if reading.skipped is not None:
+            skip = reading.skipped
+            skip.file, skip.line = skip.file or where, skip.line if skip.line is not None else reading.line
+            report.skips.append(skip)
+            report.skipped += 1
+            fr.skipped += 1
+            t0 = time.monotonic()
+            continue
+        for warning in reading.warnings:
+            warning.file = warning.file or where
+            report.warnings.append(warning)
         if isinstance(item, Standard):
             problem = complete_record(item)
+            # A record's own source (a research line's page) names its provenance, else the file.
+            source = item.source or file_source
             if problem is not None:
                 problem.file, problem.line = where, reading.line
                 _reject(report, fr, problem, strict)
@@ -327,7 +361,7 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
                     _reject(report, fr, problem, strict)
             fr.other += getattr(item, "item_count", 1)
             if not dry_run:
-                keys.update(item.store_into(store, source, at))
+                keys.update(item.store_into(store, file_source, at))
         else:
             _reject(report, fr, Problem(where, reading.line, None, f"reader gave an unknown item {type(item).__name__}"), strict)
         t0 = time.monotonic()
@@ -353,6 +387,8 @@ def _ingest_file(store, path, module, report, progress, dry_run, strict, source_
     other = gettext(", {n} other items (trees, committees, systems, schemes)", lang, n=fr.other) if fr.other else ""
     counts = gettext("added {added}, updated {updated}, unchanged {unchanged}, rejected {rejected}", lang,
                      added=fr.added, updated=fr.updated, unchanged=fr.unchanged, rejected=fr.rejected)
+    if fr.skipped:
+        counts += gettext(", skipped {n}", lang, n=fr.skipped)
     progress.done(f"({counts}{other})")
     return written
 

@@ -40,10 +40,10 @@ from .register_rows import (
 )
 from .sheet import check_zip_sizes, decode_sheet_bytes, iter_csv_rows
 
-FORMAT = "register-sheet"
-DESCRIPTION = "the benchmarking register (对标达标) as XLSX/CSV: results and certificates tables (docs/register.md)"
 HEADER_SEARCH_ROWS = 10
 SKIPPED_SHEETS = {"说明", "instructions", "readme", "read me"}
+#: Sheet names that make a workbook the register's (the template's, in Chinese and English).
+RESULT_SHEET_NAMES = {"对标结果", "results", "benchmarking results", "对标达标结果"}
 
 #: field -> headings (the first Chinese and the first English one are the template's).
 RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -157,12 +157,9 @@ def table_kind(cells) -> str | None:
     return None
 
 
-def sniff(head: bytes, name: str) -> bool:
-    """An XLSX named like a register (对标, 达标, register, benchmark), or a CSV headed like one of its tables."""
-    low = name.lower()
+def sniff(head: bytes) -> bool:
+    """A CSV headed like one of the register's tables (a workbook: :func:`sniff_zip`)."""
     if head.startswith(b"PK\x03\x04"):
-        return low.endswith(".xlsx") and any(w in low for w in ("register", "benchmark", "对标", "达标"))
-    if not low.endswith(".csv"):
         return False
     decoded, problem = decode_sheet_bytes(head)
     if problem or not decoded:
@@ -426,3 +423,17 @@ class _SheetReader:
 def _facts(evaluation) -> tuple[str, str, str, str]:
     """An evaluation without its line: the same evaluation repeated on a result's rows is one."""
     return (evaluation.body, evaluation.method, evaluation.conclusion, evaluation.date)
+
+
+def sniff_zip(zf) -> bool:
+    """A workbook with a sheet named like the register's results table (对标结果 / results), or
+    whose first rows hold such a heading row: decided from the workbook's own sheet list."""
+    if "xl/workbook.xml" not in zf.namelist():
+        return False
+    try:
+        with zf.open("xl/workbook.xml") as fp:
+            listing = fp.read(256 * 1024).decode("utf-8", "replace")
+    except (KeyError, OSError, ValueError):
+        return False
+    names = [n.strip().lower() for n in re.findall(r'<sheet[^>]*\bname="([^"]*)"', listing)]
+    return any(n in RESULT_SHEET_NAMES for n in names)

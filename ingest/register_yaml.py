@@ -32,15 +32,11 @@ from .register_rows import (
 )
 from .system_yaml import _line_of, _Loader
 
-FORMAT = "register-yaml"
-DESCRIPTION = "the benchmarking register (对标达标) in YAML: enterprises, products, results, certificates (docs/register.md)"
 MAX_BYTES = 20 * 1024 * 1024
 
 
-def sniff(head: bytes, name: str) -> bool:
-    """A .yaml/.yml file whose first statement is ``register:``."""
-    if not name.lower().endswith((".yaml", ".yml")):
-        return False
+def sniff(head: bytes) -> bool:
+    """YAML whose first statement is ``register:``."""
     for line in head.lstrip(b"\xef\xbb\xbf").splitlines():
         s = line.strip()
         if not s or s.startswith((b"#", b"---")):

@@ -1,14 +1,17 @@
-"""Read Relaton XML bibliographic records (``<bibdata>`` / ``<bibitem>``), as relaton-gb writes them.
+"""Read Relaton XML bibliographic records (``<bibdata>`` / ``<bibitem>``) of any publisher.
 
-Relaton XML is the XML twin of Relaton YAML: ``docidentifier``, ``title`` by language and
+Relaton XML is the XML twin of Relaton YAML: ``docidentifier``, ``title`` by language, script and
 type, ``date`` by type, ``status/stage``, ``relation`` elements holding a nested ``bibitem``,
-and an ``ext`` block. relaton-gb's ``ext`` adds ``ccs``, ``ics`` and ``gbtype``
-(``gbscope`` national/sector/local/social-group, ``gbprefix``, ``gbmandate``
-mandatory/recommended/guide). The mandate is not stored: it must agree with a national
-designation (mandatory = GB, recommended = GB/T, guide = GB/Z) or the record is rejected.
+and an ``ext`` block; the vocabulary (status words, relation types, languages, what is not a
+standard, language versions) is :mod:`ingest.relaton_model`, shared with the YAML reader. A stage
+or relation type nobody taught us is a warning, and the record lands. relaton-gb's ``ext`` adds
+``ccs``, ``ics`` and ``gbtype`` (``gbscope`` national/sector/local/social-group, ``gbprefix``,
+``gbmandate`` mandatory/recommended/guide). The mandate is not stored: it must agree with a
+national designation (mandatory = GB, recommended = GB/T, guide = GB/Z) or the record is rejected.
 
 A file may hold one record, or a collection whose records sit in ``relation`` elements
-(``<relaton-collection><relation type="partOf"><bibdata>``); a folder is read file by file.
+(``<relaton-collection><relation type="partOf"><bibdata>``); a folder is read file by file, its
+language versions merged and its parts' titles completed (relaton_model.Collection).
 """
 from __future__ import annotations
 
@@ -20,62 +23,18 @@ from typing import BinaryIO, Iterator
 from lxml import etree
 
 from catalogue.records import Problem, Reading, Standard
-
-FORMAT = "relaton-xml"
-DESCRIPTION = "Relaton XML (<bibdata>/<bibitem>: GB, JB/T, T/ and any publisher's records)"
-
-#: status/stage words -> our status. Numeric ISO stages are handled in map_stage.
-STAGE_WORDS = {
-    "activated": "current",
-    "published": "current",
-    "current": "current",
-    "valid": "current",
-    "in-force": "current",
-    "to-be-implemented": "upcoming",
-    "upcoming": "upcoming",
-    "obsoleted": "withdrawn",
-    "withdrawn": "withdrawn",
-    "abolished": "withdrawn",
-    "cancelled": "withdrawn",
-    "superseded": "replaced",
-    "replaced": "replaced",
-    "revised": "replaced",
-    "draft": "draft",
-    "preparatory": "draft",
-    "proposal": "draft",
-    "committee": "draft",
-    "enquiry": "draft",
-    "approval": "draft",
-    "in-progress": "draft",
-}
-
-#: Relaton relation types -> ours (the others, e.g. instanceOf, partOf, hasDraft, are not kept).
-RELATION_TYPES = {
-    "obsoletes": "replaces",
-    "obsoletedBy": "replaced_by",
-    "supersedes": "replaces",
-    "supersededBy": "replaced_by",
-    "replaces": "replaces",
-    "replacedBy": "replaced_by",
-    "amends": "amends",
-    "amendedBy": "amended_by",
-    "corrects": "corrects",
-    "correctedBy": "corrected_by",
-    "adoptedFrom": "adopts",
-    "adoptedAs": "adopted_by",
-    "cites": "cites",
-}
-DEGREE_WORDS = (
-    ("nonequivalent", "NEQ"), ("not equivalent", "NEQ"), ("NEQ", "NEQ"), ("非等效", "NEQ"),
-    ("identical", "IDT"), ("IDT", "IDT"), ("等同", "IDT"),
-    ("modified", "MOD"), ("MOD", "MOD"), ("修改", "MOD"),
+from ingest.relaton_model import (
+    Built, Collection, base_designation, degree_of, fold_word, language_code, read_relation, status_of,
+    why_not_a_standard, VARIANT_DOCTYPES,
 )
+
+
 #: gbmandate -> the prefix a national designation must have.
 MANDATE_PREFIX = {"mandatory": "GB", "recommended": "GB/T", "guide": "GB/Z", "guidance": "GB/Z"}
 RECORD_TAGS = ("bibdata", "bibitem")
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True if the first element of the file is <bibdata>, <bibitem> or a <relaton-collection>."""
     text = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", errors="ignore")
     text = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "", text, flags=re.S).lstrip()
@@ -83,29 +42,47 @@ def sniff(head: bytes, name: str) -> bool:
 
 
 def read(path) -> Iterator[Reading]:
-    """Read a Relaton XML file, or every ``*.xml`` file of a folder (each Reading names its file)."""
+    """Read a Relaton XML file, or every Relaton XML file of a folder (each Reading names its file)."""
     path = Path(path)
     if path.is_dir():
-        for member in sorted(path.glob("*.xml")):
+        collection = Collection()
+        for member in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
             with open(member, "rb") as fp:
+                if not member.name.lower().endswith(".xml") and not sniff(fp.read(4096)):
+                    continue
+                fp.seek(0)
                 # Problems name the folder as given plus '!member', like archive members.
-                for reading in read_relaton_xml(fp, f"{path}!{member.name}"):
-                    if reading.ok:
+                for reading, built in _read_document(fp, f"{path}!{member.name}"):
+                    if reading.item is not None or reading.skipped is not None:
                         reading.source = member.name
-                    yield reading
+                    yield from collection.add(reading, built)
+        for reading in collection.finish():
+            if reading.skipped is not None and not reading.skipped.file:
+                reading.skipped.file = f"{path}!{reading.source}"
+            yield reading
         return
     with open(path, "rb") as fp:
         yield from read_relaton_xml(fp, str(path))
 
 
 def read_relaton_xml(fp: BinaryIO, name: str) -> Iterator[Reading]:
-    """Read one Relaton XML document: one Reading per top-level record."""
+    """Read one Relaton XML document: one Reading per top-level record (language versions merged)."""
+    collection = Collection()
+    for reading, built in _read_document(fp, name):
+        yield from collection.add(reading, built)
+    for reading in collection.finish():
+        if reading.skipped is not None and not reading.skipped.file:
+            reading.skipped.file = name
+        yield reading
+
+
+def _read_document(fp: BinaryIO, name: str) -> Iterator[tuple[Reading, Built]]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(fp.read(), parser)
     except etree.XMLSyntaxError as err:
         line = err.lineno if getattr(err, "lineno", None) else None
-        yield Reading(problem=Problem(name, line, None, f"This file is not well-formed XML: {err.msg}."))
+        yield Reading(problem=Problem(name, line, None, f"This file is not well-formed XML: {err.msg}.")), Built()
         return
     records = [root] if strip_namespace(root) in RECORD_TAGS else [
         el for el in root.iter() if strip_namespace(el) in RECORD_TAGS
@@ -113,10 +90,12 @@ def read_relaton_xml(fp: BinaryIO, name: str) -> Iterator[Reading]:
     ]
     if not records:
         yield Reading(problem=Problem(name, root.sourceline, None,
-                                      f"This XML has no <bibdata> or <bibitem> record (its root is <{strip_namespace(root)}>)."))
+                                      f"This XML has no <bibdata> or <bibitem> record (its root is <{strip_namespace(root)}>).")), Built()
         return
     for element in records:
-        yield read_record(element, name)
+        built = Built()
+        reading = read_record(element, name, built)
+        yield reading, built
 
 
 def strip_namespace(element) -> str:
@@ -173,7 +152,7 @@ def pick_titles(element) -> dict[str, str]:
     """Titles by language: type 'main' if given, else intro — main — part, else the first title."""
     by_lang: dict[str, dict[str, str]] = {}
     for title in find_children(element, "title"):
-        lang = title.get("language") or "en"
+        lang = language_code(title.get("language") or "en", title.get("script") or "")
         by_lang.setdefault(lang, {}).setdefault(title.get("type") or "", collect_text(title))
     titles = {}
     for lang, parts in by_lang.items():
@@ -195,24 +174,22 @@ def parse_relaton_date(text: str) -> str | None:
     return "-".join(g for g in m.groups() if g)
 
 
-def map_stage(stage: str) -> str | None:
-    """'activated' -> 'current'; ISO stage '95.99' -> 'withdrawn', '60.60' -> 'current', '40.20' -> 'draft'."""
-    stage = stage.strip()
-    if re.fullmatch(r"\d{2}(\.\d{2})?", stage):
-        major = int(stage[:2])
-        if major >= 95:
-            return "withdrawn"
-        return "current" if major >= 60 else "draft"
-    return STAGE_WORDS.get(stage.lower().replace(" ", "-").replace("_", "-"))
-
-
-def read_record(element, name: str) -> Reading:
-    """One <bibdata>/<bibitem> -> a Reading."""
+def read_record(element, name: str, built: Built | None = None) -> Reading:
+    """One <bibdata>/<bibitem> -> a Reading (what it was built from goes into ``built``)."""
+    built = built if built is not None else Built()
     line = element.sourceline
+    ext = find_child(element, "ext")
+    doctype = fold_word(collect_text(find_child(ext, "doctype")) if ext is not None else "")
+    people = _authors_are_people(element)
+    skip = why_not_a_standard(element.get("type") or "", doctype, people)
+    if skip:
+        return Reading(skipped=Problem(name, line, None, skip), line=line)
     designation = re.sub(r"\s+", " ", unicodedata.normalize("NFC", pick_identifier(element))).strip()
     if not designation:
         return Reading(problem=Problem(name, line, "designation", "This record has no docidentifier."))
+    built.variant_of = base_designation(designation, doctype) or (designation if doctype in VARIANT_DOCTYPES else "")
     record = Standard(designation=designation, titles=pick_titles(element))
+    warnings: list[Problem] = []
     for date in find_children(element, "date"):
         kind = date.get("type") or ""
         target = {"published": "published", "issued": "published", "implemented": "in_force",
@@ -227,37 +204,57 @@ def read_record(element, name: str) -> Reading:
         # 'published' wins over 'issued' when a record has both.
         if not getattr(record, target) or kind != "issued":
             setattr(record, target, value)
-    status = find_child(element, "status")
-    stage = collect_text(find_child(status, "stage")) if status is not None else ""
-    if stage:
-        mapped = map_stage(stage)
-        if mapped is None:
-            return Reading(problem=Problem(name, status.sourceline, "status",
-                                          f"Unknown stage '{stage}' for {designation}."))
-        record.status = mapped
     edition = collect_text(find_child(element, "edition"))
     if edition:
         record.edition = edition
-    record.languages = [collect_text(lang) for lang in find_children(element, "language") if collect_text(lang)]
-    ext = find_child(element, "ext")
+    record.languages = list(dict.fromkeys(
+        language_code(collect_text(lang)) for lang in find_children(element, "language") if collect_text(lang)))
     if ext is not None:
         problem = fill_ext(record, ext, name)
         if problem:
             return Reading(problem=problem)
     for relation in find_children(element, "relation"):
-        kind = RELATION_TYPES.get(relation.get("type") or "")
+        kind = relation.get("type") or ""
         item = find_child(relation, "bibitem")
-        if kind is None or item is None:
+        if item is None:
             continue
         target = pick_identifier(item) or collect_text(find_child(item, "formattedref"))
-        if not target:
+        if not target or target == designation:
             continue
-        degree = None
-        if kind in ("adopts", "adopted_by"):
-            words = " ".join(collect_text(d) for d in find_children(relation, "description"))
-            degree = next((v for w, v in DEGREE_WORDS if w.lower() in words.lower()), None)
-        record.add_relation(kind, target, degree)
-    return Reading(item=record, line=line)
+        if kind == "partOf":
+            built.part_of, built.parent_titles = target, pick_titles(item)
+            continue
+        built.has_parts = built.has_parts or kind == "hasPart"
+        words = " ".join(collect_text(d) for d in find_children(relation, "description"))
+        mapped, why = read_relation(kind, designation, target, words)
+        if why:
+            warnings.append(Problem(name, relation.sourceline, "relation", why))
+        if mapped:
+            degree = degree_of(kind, words) if mapped in ("adopts", "adopted_by") else None
+            record.add_relation(mapped, target, degree)
+    status = find_child(element, "status")
+    stage = collect_text(find_child(status, "stage")) if status is not None else ""
+    if stage:
+        substage = collect_text(find_child(status, "substage"))
+        successor = any(r.type == "replaced_by" for r in record.relations)
+        record.status, why = status_of(stage, substage, successor)
+        if why:
+            warnings.append(Problem(name, status.sourceline, "status", why))
+    return Reading(item=record, line=line, warnings=warnings)
+
+
+def _authors_are_people(element) -> bool:
+    """True when the record's authors (contributor/role type=author) are people, none an organisation."""
+    people = orgs = 0
+    for contributor in find_children(element, "contributor"):
+        roles = {(r.get("type") or "").lower() for r in find_children(contributor, "role")}
+        if "author" not in roles:
+            continue
+        if find_child(contributor, "person") is not None:
+            people += 1
+        elif find_child(contributor, "organization") is not None:
+            orgs += 1
+    return people > 0 and orgs == 0
 
 
 def fill_ext(record: Standard, ext, name: str) -> Problem | None:

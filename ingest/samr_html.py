@@ -39,14 +39,12 @@ from ingest.openstd_html import (
     parse_ics,
 )
 
-FORMAT = "samr-html"
-DESCRIPTION = "std.samr.gov.cn / ttbz.org.cn pages (search results, detail pages, plans; 2018-2019)"
 
 #: Plan (计划) stages still under way: the project is a draft.
 PLAN_DRAFT_WORDS = ("正在", "已下达", "起草", "征求意见", "审查", "批准", "报批")
 
 
-def sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes) -> bool:
     """True for a std.samr.gov.cn / std.gov.cn page or a ttbz.org.cn group standard page."""
     text = decode_head(head)
     if not looks_like_html(text):

@@ -29,10 +29,6 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from catalogue.records import Holding, Problem, Reading, Standard
 
-FORMAT = "sheet"
-DESCRIPTION = "Librarians' spreadsheets, CSV or XLSX, one row a standard (Chinese or English headings)"
-#: Bounds itself: CSV and unpacked XLSX at most MAX_UNPACKED, zip bombs refused unopened.
-SELF_LIMITED = True
 
 #: Record field -> accepted headings (already normalised: NFKC, case-folded, single spaces).
 #: The first two of each are the ones named in messages: the Chinese and the English heading.
@@ -106,21 +102,23 @@ HEADER_SEARCH_ROWS = 10
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def sniff(head: bytes, name: str) -> bool:
-    """True for an XLSX (a zip with ``xl/`` members) or a CSV whose heading row names two known columns.
+def sniff(head: bytes) -> bool:
+    """True for an XLSX (a zip with ``xl/`` members) or CSV text whose heading row names two known columns.
 
-    Example: ``sniff("标准号,标准名称\\r\\n".encode("gb18030"), "馆藏.csv")`` is True.
+    Example: ``sniff("标准号,标准名称\\r\\n".encode("gb18030"))`` is True.
     """
-    lower = name.lower()
     if head.startswith(b"PK\x03\x04"):
-        return b"xl/" in head or lower.endswith((".xlsx", ".xlsm"))
-    if not lower.endswith((".csv", ".tsv", ".txt")):
-        return False
+        return b"xl/" in head
     text = _decode_head(head)
     if text is None:
         return False
     lines = text.splitlines()[:HEADER_SEARCH_ROWS]
     return any(_count_known(line.split(sep)) >= 2 for line in lines for sep in (",", "\t", ";"))
+
+
+def sniff_zip(zf: zipfile.ZipFile) -> bool:
+    """True for a workbook: a zip with ``xl/workbook.xml``."""
+    return "xl/workbook.xml" in zf.namelist()
 
 
 def read(path, encoding: str | None = None) -> Iterator[Reading]:

@@ -49,8 +49,6 @@ from lxml import etree
 
 from catalogue.records import Problem, Reading, Standard
 
-FORMAT = "sts-xml"
-DESCRIPTION = "ISO STS / NISO STS XML (iso-meta, reg-meta, nat-meta, std-meta blocks)"
 
 META_TAGS = ("iso-meta", "reg-meta", "nat-meta", "std-meta")
 #: How far a block is from the international original: national 0, regional 1, international 2.
@@ -84,10 +82,8 @@ _PLACEHOLDERS = {"", "N/A", "n/a", "?????"}
 _UNDECLARED_ENTITY = 26  # libxml2's XML_ERR_UNDECLARED_ENTITY
 
 
-def sniff(head: bytes, name: str) -> bool:
-    """True for STS XML: an .xml file with an iso-meta, reg-meta, nat-meta or std-meta block."""
-    if not name.lower().endswith(".xml"):
-        return False
+def sniff(head: bytes) -> bool:
+    """True for STS XML: XML with an iso-meta, reg-meta, nat-meta or std-meta block."""
     text = head.lower()
     return text.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") and (
         any(b"<" + tag.encode() in text for tag in META_TAGS)

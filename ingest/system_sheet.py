@@ -20,8 +20,6 @@ from catalogue.systems import StandardSystem, SystemNode
 
 from .sheet import check_zip_sizes, decode_sheet_bytes, iter_csv_rows
 
-FORMAT = "system-sheet"
-DESCRIPTION = "standard systems as CSV/XLSX, one row per member (docs/systems-and-schemes.md)"
 
 HEADINGS = {
     "system": ("体系", "体系编号", "system", "system id"),
@@ -47,18 +45,39 @@ def heading_map(headings: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _MAP = heading_map(HEADINGS)
 
 
-def sniff(head: bytes, name: str) -> bool:
-    low = name.lower()
+def sniff(head: bytes) -> bool:
+    """True for CSV whose heading row names a system, a node and a designation column."""
     if head.startswith(b"PK\x03\x04"):
-        return low.endswith(".xlsx") and ("system" in low or "体系" in name)
-    if not low.endswith(".csv"):
-        return False
+        return False  # a workbook: sniff_zip looks at its first row
     text, problem = decode_sheet_bytes(head)
     if problem:
         return False
     first = text.splitlines()[0] if text else ""
-    cells = {_MAP.get(norm_heading(c)) for c in first.split(",")}
-    return {"system", "node", "designation"} <= cells
+    return _is_system_heading(first.split(","))
+
+
+def _is_system_heading(cells) -> bool:
+    return {"system", "node", "designation"} <= {_MAP.get(norm_heading(c)) for c in cells}
+
+
+def sniff_zip(zf) -> bool:
+    """True for a workbook whose first sheet's heading row names system, node and designation."""
+    if "xl/workbook.xml" not in zf.namelist() or not getattr(zf, "filename", None):
+        return False
+    with open(zf.filename, "rb") as fp:
+        if check_zip_sizes(fp):
+            return False
+        fp.seek(0)
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(fp, read_only=True, data_only=True)
+        try:
+            first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            book.close()
+    return _is_system_heading(first)
 
 
 def load_table(fp: BinaryIO, name: str) -> tuple[list[tuple[int, list | None, str | None]], str | None]:

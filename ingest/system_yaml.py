@@ -14,15 +14,12 @@ from catalogue.designation import try_parse
 from catalogue.records import Problem, Reading
 from catalogue.systems import Indicator, Scheme, StandardSystem, SystemNode
 
-FORMAT = "system-yaml"
-DESCRIPTION = "standard systems and benchmarking schemes in YAML (docs/systems-and-schemes.md)"
 MAX_BYTES = 5 * 1024 * 1024
 _LANGS = ("zh", "en", "fr")
 
 
-def sniff(head: bytes, name: str) -> bool:
-    if not name.lower().endswith((".yaml", ".yml")):
-        return False
+def sniff(head: bytes) -> bool:
+    """True for YAML whose first key is 'system:' or 'scheme:'."""
     text = head.lstrip(b"\xef\xbb\xbf")
     for line in text.splitlines():
         s = line.strip()

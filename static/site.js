@@ -11,6 +11,19 @@
       follow();
       if (wide.addEventListener) { wide.addEventListener("change", follow); }
     }
+    // A refused form's summary: its links take the keyboard to the field they name, not only the view.
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+        var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+        if (target) {
+          event.preventDefault();
+          target.focus();
+          target.scrollIntoView({block: "center"});
+        }
+      });
+    }
     // Select the whole permalink when it gets focus, ready to copy.
     var permalink = document.getElementById("permalink");
     if (permalink) {

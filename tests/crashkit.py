@@ -281,10 +281,11 @@ def serve_forks() -> None:
     import catalogue.service  # noqa: F401
     import ingest.pipeline  # noqa: F401
     from index.analyzers import load_jieba
-    from ingest.detect import reader_modules
+    from ingest.registry import READERS
 
     load_jieba()
-    reader_modules()  # every reader imported once, not once a trial
+    for spec in READERS:  # every reader imported once, not once a trial
+        spec.loaded  # noqa: B018
     share_glossary()
     if os.environ.get("CRASHKIT_WARM"):  # a home to open once: the lazy imports of a search, done here
         import tempfile

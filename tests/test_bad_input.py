@@ -278,6 +278,38 @@ def write_deep_openstd_page(path: Path, depth: int) -> None:
         out.write("\n</body>\n</html>\n")
 
 
+def alias_bomb(merge: bool) -> str:
+    """A small Relaton-looking YAML whose aliases nest nine deep, nine wide: 9**9 values once expanded
+    (issue 14 measured one such file growing past 12 GB). With ``merge`` the aliases sit in merge
+    keys (``<<``), which the loader flattens while building each mapping.
+    """
+    lines = ["docid:", "- id: ISO 5208:2015", "  primary: true"]
+    if merge:
+        lines.append("a: &a {" + ", ".join(f"k{i}: lol" for i in range(9)) + "}")
+        for prev, name in zip("abcdefgh", "bcdefghi"):
+            lines.append(f"{name}: &{name} {{<<: [" + ", ".join([f"*{prev}"] * 9) + "]}")
+    else:
+        lines.append('a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]')
+        for prev, name in zip("abcdefgh", "bcdefghi"):
+            lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    lines.append("title: *i")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("merge", [True, False], ids=["merge-keys", "sequences"])
+def test_yaml_alias_bomb_is_one_problem_in_bounded_time_and_memory(home, base_export, tmp_path, merge):
+    bomb = tmp_path / "relaton-bomb.yaml"
+    bomb.write_text(alias_bomb(merge), encoding="utf-8")
+    assert bomb.stat().st_size < 800
+    run = ingest(home, bomb)
+    assert run.code == 1 and run.report["added"] == 0 and run.report["rejected"] == 1
+    (problem,) = run.report["problems"]
+    assert problem["file"] == str(bomb) and problem["line"] == 1
+    assert problem["reason"].startswith("the YAML document is too complex to load (")
+    assert problem["reason"].endswith("); nothing was built from it.")
+    assert assert_nothing_lost(home, base_export) == set()
+
+
 def test_deeply_nested_html_is_bounded(home, base_export, tmp_path):
     # libxml2's HTML parser stops nesting at its depth limit instead of recursing 100,000 deep,
     # so the page is read in bounded time and found to hold no standard.

@@ -59,9 +59,9 @@ def test_system_and_scheme_pages(browser, base_url):
     page.wait_for_url(base_url + "/systems/")
     page.click("li.system-item h2 a")
     page.wait_for_url(base_url + "/systems/valves")
-    assert page.locator(".system-health .health-word[data-state=in_force]").inner_text() == "Current: 2"
+    assert page.locator(".system-health .health-word[data-state=current]").inner_text() == "Current: 2"
     # The bar's segments have their widths: drawn by SVG attributes the CSP allows.
-    box = page.locator(".system-health svg.health-bar rect.health-in_force").bounding_box()
+    box = page.locator(".system-health svg.health-bar rect.health-current").bounding_box()
     assert box is not None and round(box["width"]) == 200
     shot(page, "22-system")
     page.goto(base_url + "/schemes/mccb")

@@ -102,6 +102,8 @@ def test_stats_json(runner, home):
     data = json.loads(runner.invoke(main, ["--home", str(home), "stats", "--json"]).stdout)
     assert data == {"records": 8, "by_publisher": {"ISO": 4, "GB": 2, "IEC": 2},
                     "by_status": {"withdrawn": 4, "current": 3, "replaced": 1},
+                    "by_level": {"international": 6, "foreign": 0, "national": 2, "industry": 0, "local": 0,
+                                 "group": 0, "enterprise": 0},
                     "benchmarking": {"enterprises": 0, "products": 0, "results": 0, "certificates": 0, "needs_review": 0}}
 
 

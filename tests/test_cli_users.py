@@ -70,6 +70,28 @@ def test_add_from_standard_input_with_json(runner, home):
     assert set(data) == {"id", "login", "display_name", "role", "enterprise_id", "disabled", "created_at", "updated_at"}
 
 
+def test_an_enterprise_is_named_by_its_id_or_its_credit_code(runner, home):
+    register = ROOT / "tests" / "data" / "register"
+    # In an empty catalogue the undated 'ISO 5208' cannot be dated (exit 1), but the enterprise lands.
+    run(runner, home, "ingest", str(register / "schemes.gate-valves.yaml"), str(register / "register.valves.yaml"))
+    with Store(home) as store:
+        valves = store.find_enterprise_id("91330324PDY00001X1")
+    assert valves is not None
+    by_code = run(runner, home, "user", "add", "valve.maker", "--role", "enterprise", "--enterprise",
+                  "９１３３０３２４pdy00001x1", "--password-stdin", "--json", stdin=PASSWORD + "\n")
+    assert by_code.exit_code == 0, by_code.output
+    assert json.loads(by_code.stdout)["enterprise_id"] == valves
+    by_id = run(runner, home, "user", "add", "valve.two", "--role", "enterprise", "--enterprise", valves,
+                "--password-stdin", "--json", stdin=PASSWORD + "\n")
+    assert json.loads(by_id.stdout)["enterprise_id"] == valves
+    assert "warning" not in by_id.stderr
+    unknown = run(runner, home, "user", "add", "valve.three", "--role", "enterprise", "--enterprise", "e-000000000000",
+                  "--password-stdin", stdin=PASSWORD + "\n")
+    assert unknown.exit_code == 0
+    assert unknown.stderr.splitlines()[0] == ("warning: the register holds no enterprise 'e-000000000000' yet; the user "
+                                              "can sign in, but drafts nothing until a librarian adds it")
+
+
 def test_refusals_have_sentences_and_exit_codes(runner, home):
     cases = [
         (["user", "add", "li.na", "--role", "enterprise", "--password-stdin"], PASSWORD,

@@ -9,11 +9,16 @@ from click.testing import CliRunner
 from catalogue.cli import main
 
 
+#: What `catalogue init --demo` said on standard error (the session's one load).
+INIT_OUTPUT: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("demo") / "home"
-    result = CliRunner().invoke(main, ["--home", str(home), "init", "--demo"])
+    result = CliRunner().invoke(main, ["--home", str(home), "--lang", "en", "init", "--demo"])
     assert result.exit_code == 0, result.output
+    INIT_OUTPUT["stderr"] = result.stderr
     return home
 
 
@@ -129,3 +134,27 @@ def test_demo_register_is_fictional_and_needs_review_where_standards_changed(dem
             assert ind["note"].startswith("示例数据")  # the enterprise's values are marked as invented
             assert ind["standards"] and all(c["clause"] and c["value"] == "" for c in ind["standards"])
     assert {e["status"] for c in certificates for e in c["events"]} == set(CERTIFICATE_STATUSES)
+
+
+def test_the_demo_makes_no_accounts_and_says_once_how_to_add_them(demo_home):
+    from catalogue.store import Store
+
+    with Store(demo_home) as store:
+        assert store.list_user_rows() == []
+        enterprises = {e["credit_code"]: e["id"] for e in store.list_enterprise_choices()}
+    lines = INIT_OUTPUT["stderr"].splitlines()
+    start = lines.index("No accounts yet: the demo makes none. To sign in and try the register's workflow, add some "
+                        "(each asks for a password):")
+    assert lines[start + 1] == f"  catalogue --home {demo_home} user add librarian --role librarian"
+    assert lines[start + 2] == (f"  catalogue --home {demo_home} user add demo-enterprise --role enterprise "
+                                "--enterprise 91330300PDY0000288")
+    assert lines[start + 4:] == [
+        "  91330300PDY0000288  e-1b30abe97072  Wenzhou Example Eyewear Co., Ltd. (fictional)",
+        "  91330300PDY0000363  e-681b81b45b4c  Wenzhou Example Electric Co., Ltd. (fictional)",
+        "  91330324PDY00001X1  e-d29a2bc922cf  Wenzhou Example Valve Co., Ltd. (fictional)"]
+    # The hint's command works: --enterprise takes the credit code and stores the enterprise's id.
+    added = CliRunner().invoke(main, ["--home", str(demo_home), "user", "add", "demo-enterprise", "--role", "enterprise",
+                                      "--enterprise", "91330300PDY0000288", "--password-stdin", "--json"],
+                               input="a-long-password-for-the-demo\n")
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["enterprise_id"] == enterprises["91330300PDY0000288"]

@@ -27,6 +27,8 @@ CASES = {
     "catalogue-jsonl": ("list.jsonl", b'{"designation": "GB/T 13927-2022"}\nnot json\n'),
     "ccs-tree": ("cat-level3.csv", "代码 / Code,名称 / Name,代码 / Code,备注 / Notes\nJ16,,J10/19,\n".encode()),
     "cen-html": ("en-1325.html", b"<html>\xff\xfe</html>"),
+    "gb-sector-prefixes": ("gb-sector-prefixes.csv", "prefix,industry_zh\nJB,机械\n9,\n".encode()),
+    "hbba": ("list.json", b'{"records": [{"code": "JB/T 13368-2018", "actDate": "soon"}]}'),
     "iec-api": ("publications.jsonl", b"not json\n"),
     "iso-committees": ("committees.jsonl", b"[1, 2]\n"),
     "iso-deliverables": ("deliverables.jsonl", b'{"id": 1, "reference": "ISO 5208:2015", "publicationDate": "x"}\n'),
@@ -71,7 +73,7 @@ def test_problems_name_the_path_as_given(tmp_path, fmt):
 @pytest.mark.parametrize("fmt", ["catalogue-jsonl", "sheet", "relaton-yaml", "openstd-html"])
 def test_a_path_given_as_text_is_named_as_that_text(tmp_path, fmt):
     name, data = CASES[fmt]
-    path = write(tmp_path / "data" / "gb" / name, data)
+    write(tmp_path / "data" / "gb" / name, data)
     files = problem_files(formats()[fmt].read(f"{tmp_path}/data/gb/{name}"))
     assert files and set(files) == {f"{tmp_path}/data/gb/{name}"}
 

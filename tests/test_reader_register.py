@@ -39,14 +39,20 @@ def problems_of(report) -> list[tuple]:
 
 # ------------------------------------------------------------------ detection
 def test_register_files_are_recognised_by_their_content(tmp_path):
-    assert detect_format(VALVES).FORMAT == "register-yaml"
-    assert detect_format(RESULTS_CSV).FORMAT == "register-sheet"
-    assert detect_format(CERTIFICATES_CSV).FORMAT == "register-sheet"
-    assert detect_format(REG / "schemes.gate-valves.yaml").FORMAT == "system-yaml"
-    # An XLSX's sheets are inside the zip: its name is the hint (or --format register-sheet).
-    book = tmp_path / "对标结果2024.xlsx"
-    Workbook().save(book)
-    assert detect_format(book).FORMAT == "register-sheet"
+    assert detect_format(VALVES).name == "register-yaml"
+    assert detect_format(RESULTS_CSV).name == "register-sheet"
+    assert detect_format(CERTIFICATES_CSV).name == "register-sheet"
+    assert detect_format(REG / "schemes.gate-valves.yaml").name == "system-yaml"
+    # An XLSX is the register's when its workbook has a results sheet, whatever the file's name.
+    book = tmp_path / "list.xlsx"
+    workbook = Workbook()
+    workbook.active.title = "说明"
+    workbook.create_sheet("对标结果")
+    workbook.save(book)
+    assert detect_format(book).name == "register-sheet"
+    plain = tmp_path / "对标结果2024.xlsx"  # a register's name but a plain librarians' sheet inside
+    Workbook().save(plain)
+    assert detect_format(plain).name != "register-sheet"
 
 
 # ------------------------------------------------------------------ YAML

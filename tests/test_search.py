@@ -1,4 +1,8 @@
-"""Search over a small real-fact catalogue: designations, languages, glossary, typos, facets, paging."""
+"""Search over a small real-fact catalogue: designations, languages, glossary, typos, facets, paging.
+
+These tests list every edition (``group="none"``, the librarians' view); grouped results, what
+a number means and designations not held are tested in tests/test_search_meaning.py.
+"""
 from __future__ import annotations
 
 import pytest
@@ -43,7 +47,7 @@ RECORDS = [
     std("IEC 60947-2:2006", "iec-60947-2-2006", "iec-60947-2", "IEC", "withdrawn",
         {"en": "Low-voltage switchgear and controlgear - Part 2: Circuit-breakers"},
         number="60947", part="2", year="2006", published="2006-05-22", ics=["29.130.20"], committee="IEC/SC 121A", languages=EN_FR),
-    std("GB/T 14048.2-2020", "gb-t-14048-2-2020", "gb-t-14048-2", "SAC", "current",
+    std("GB/T 14048.2-2020", "gb-t-14048.2-2020", "gb-t-14048.2", "SAC", "current",
         {"zh": "低压开关设备和控制设备 第2部分：断路器", "en": "Low-voltage switchgear and controlgear - Part 2: Circuit-breakers"},
         number="14048.2", year="2020", published="2020-09-29", ics=["29.120.40"], ccs="K31", committee="SAC/TC 189", languages=["zh"]),
     std("ISO 12870:2016", "iso-12870-2016", "iso-12870", "ISO", "current",
@@ -70,17 +74,31 @@ EXTRAS = {
     "gb-t-13927-2022": {"systems": ["valves"], "in_force": True},
     "gb-t-12234-2019": {"systems": ["valves"], "in_force": True},
     "iec-60947-2-2016": {"systems": ["low-voltage"], "in_force": True},
-    "gb-t-14048-2-2020": {"systems": ["low-voltage"], "in_force": True},
+    "gb-t-14048.2-2020": {"systems": ["low-voltage"], "in_force": True},
     "iso-12870-2016": {"systems": ["eyewear"], "in_force": True},
     "gb-t-14214-2019": {"systems": ["eyewear"], "in_force": True},
 }
+
+
+class EveryEdition:
+    """The index searched with every edition its own hit (``group="none"``)."""
+
+    def __init__(self, index: SearchIndex):
+        self.index = index
+
+    def search(self, *args, **kwargs):
+        kwargs.setdefault("group", "none")
+        return self.index.search(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.index, name)
 
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory):
     index = SearchIndex(tmp_path_factory.mktemp("search") / "index")
     assert index.rebuild(RECORDS, EXTRAS) == len(RECORDS)
-    yield index
+    yield EveryEdition(index)
     index.close()
 
 
@@ -115,7 +133,7 @@ def test_designation_with_part(ix, text):
 
 
 def test_gb_part_with_dot(ix):
-    assert keys(ix.search("GB/T 14048.2"))[0] == "gb-t-14048-2-2020"
+    assert keys(ix.search("GB/T 14048.2"))[0] == "gb-t-14048.2-2020"
 
 
 def test_designation_inside_words_comes_first(ix):
@@ -132,8 +150,8 @@ def test_designation_scores_mark_exact_work_and_number(ix):
 # --- words ------------------------------------------------------------------------------------
 
 def test_english_stemmed_title_words(ix):
-    assert keys(ix.search("circuit breaker"))[:1] in (["iec-60947-2-2016"], ["gb-t-14048-2-2020"])
-    assert set(keys(ix.search("circuit breaker"))) >= {"iec-60947-2-2016", "gb-t-14048-2-2020", "iec-60947-2-2006"}
+    assert keys(ix.search("circuit breaker"))[:1] in (["iec-60947-2-2016"], ["gb-t-14048.2-2020"])
+    assert set(keys(ix.search("circuit breaker"))) >= {"iec-60947-2-2016", "gb-t-14048.2-2020", "iec-60947-2-2006"}
 
 
 def test_current_ranks_above_withdrawn_at_equal_relevance(ix):
@@ -148,13 +166,13 @@ def test_french_words(ix):
 
 
 def test_chinese_words(ix):
-    assert keys(ix.search("断路器"))[0] == "gb-t-14048-2-2020"
+    assert keys(ix.search("断路器"))[0] == "gb-t-14048.2-2020"
     assert keys(ix.search("压力试验"))[:2] == ["gb-t-13927-2022", "gb-t-13927-2008"]
 
 
 def test_traditional_chinese_query_is_folded(ix):
     assert keys(ix.search("閘閥"))[0] == "gb-t-12234-2019"
-    assert keys(ix.search("斷路器"))[0] == "gb-t-14048-2-2020"
+    assert keys(ix.search("斷路器"))[0] == "gb-t-14048.2-2020"
 
 
 def test_japanese_title_by_bigrams(ix):
@@ -278,7 +296,8 @@ def test_filters_combine_and_counts_use_other_filters(ix):
     result = ix.search("valves", filters={"publisher": ["ISO"], "status": ["current"]})
     assert keys(result) == ["iso-5208-2015"]
     # publisher counts: status=current applied, publisher filter not
-    assert dict(result.facets["publisher"]) == {"ISO": 1, "SAC": 1, "API": 1}
+    # (GB/T 12234 counts: its Chinese title's 闸阀 holds 阀, the glossary's valve)
+    assert dict(result.facets["publisher"]) == {"ISO": 1, "SAC": 2, "API": 1}
     # status counts: publisher=ISO applied, status filter not
     assert dict(result.facets["status"]) == {"current": 1, "withdrawn": 2}
     # other facets: both filters applied
@@ -318,8 +337,8 @@ def test_sort_by_designation_compares_numbers(ix):
 
 def test_sort_by_date_newest_first(ix):
     hits = keys(ix.search("valves", sort="date"))
-    # GB/T 12234 (2019) has only a Chinese title with 闸阀, not 阀门: not a match for "valves"
-    assert hits[:3] == ["gb-t-13927-2022", "iso-5208-2015", "api-600-2015"]
+    # GB/T 12234 (2019) has only a Chinese title, with 闸阀: its 阀 is the glossary's "valve"
+    assert hits[:4] == ["gb-t-13927-2022", "gb-t-12234-2019", "iso-5208-2015", "api-600-2015"]
 
 
 def test_paging(ix):
@@ -341,12 +360,19 @@ def test_page_size_cap(ix):
 
 def test_to_json_contract(ix):
     data = ix.search("ISO 5208:2015", page_size=1).to_json()
-    assert set(data) == {"query", "total", "hits", "facets", "suggestion"}
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "group", "counts", "understood",
+                         "not_held", "related", "series"}
     assert data["hits"] == [{
         "key": "iso-5208-2015", "designation": "ISO 5208:2015",
         "titles": RECORDS[0].titles, "status": "current", "publisher": "ISO", "year": "2015", "score": 100.0,
+        "kind": "edition",
     }]
     assert data["total"] == 3
+    assert (data["group"], data["counts"], data["not_held"], data["related"], data["series"]) == \
+        ("none", "editions", [], [], [])
+    assert data["understood"] == [{"text": "ISO 5208:2015", "designation": "ISO 5208:2015", "key": "iso-5208-2015",
+                                   "work": "iso-5208", "kind": "edition", "state": "current",
+                                   "answer": "iso-5208-2015", "in_force": "iso-5208-2015", "parts": []}]
 
 
 # --- suggestions ------------------------------------------------------------------------------

@@ -155,7 +155,9 @@ def test_stats_counts(store):
         store.merge(iso5208("2008", status="withdrawn"), "t")
         store.merge(full_record(), "t")
     assert store.stats() == {"records": 3, "by_publisher": {"ISO": 2, "GB": 1},
-                             "by_status": {"current": 2, "withdrawn": 1}}
+                             "by_status": {"current": 2, "withdrawn": 1},
+                             "by_level": {"international": 2, "foreign": 0, "national": 1, "industry": 0, "local": 0,
+                                          "group": 0, "enterprise": 0}}
 
 
 def test_changes_are_logged_for_watching(store):
@@ -165,3 +167,19 @@ def test_changes_are_logged_for_watching(store):
         store.merge(iso5208("2015", status="withdrawn"), "t", at="2026-06-01T00:00:00Z")
     got = [(c["key"], c["field"], c["old"], c["new"]) for c in store.changes_since("2026-05-01")]
     assert got == [("iso-5208-2015", "status", "current", "withdrawn")]
+
+
+def test_no_two_parts_of_the_store_define_the_same_method():
+    """Store is assembled from mixins (queries, systems, register, accounts); a method defined in
+    two of them would silently shadow the other (a register query once did)."""
+    from catalogue.store import Store
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for part in Store.__mro__[:-1]:
+        for name, value in vars(part).items():
+            if callable(value) and not name.startswith("__"):
+                if name in seen:
+                    clashes.append((name, seen[name], part.__name__))
+                seen.setdefault(name, part.__name__)
+    assert clashes == []

@@ -2,7 +2,6 @@
 real SQLite file: the SQL that catalogue/web/queries.py used to run itself."""
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 

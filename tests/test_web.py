@@ -54,7 +54,7 @@ def test_home_json_twin_by_suffix_and_by_accept_header(client):
 
 # ---------------------------------------------------------------- search
 def test_search_by_designation_lists_the_work_with_edition_in_force_first(client):
-    page = soup_of(client.get("/search?q=ISO+5208"))
+    page = soup_of(client.get("/search?q=ISO+5208&group=none"))
     hits = page.select("li.hit")
     assert [text_of(h.select_one(".hit-designation")) for h in hits] == [
         "ISO 5208:2015", "ISO 5208:2008", "ISO 5208:1993", "ISO 5208:1982"]
@@ -69,15 +69,21 @@ def test_search_by_designation_lists_the_work_with_edition_in_force_first(client
     assert text_of(hits[1].select_one(".hit-successor")) == "Replaced by ISO 5208:2015"
     assert hits[1].select_one(".hit-successor a")["href"] == "/standards/iso-5208-2015"
     assert text_of(page.select_one(".result-count")) == "4 standards match “ISO 5208”."
+    grouped = soup_of(client.get("/search?q=ISO+5208"))
+    assert [text_of(h) for h in grouped.select("li.hit .hit-designation")] == ["ISO 5208:2015"]
+    assert text_of(grouped.select_one(".result-count")) == "1 standard matches “ISO 5208”."
 
 
 def test_search_json_twin_follows_the_contract(client):
-    data = client.get("/search.json?q=ISO+5208").get_json()
+    data = client.get("/search.json?q=ISO+5208&group=none").get_json()
     assert data["query"] == "ISO 5208"
     assert data["total"] == 4
     assert [h["key"] for h in data["hits"]] == ["iso-5208-2015", "iso-5208-2008", "iso-5208-1993", "iso-5208-1982"]
     assert set(data["hits"][0]) == {"key", "designation", "titles", "status", "publisher", "year", "score",
-                                    "snippet", "in_force", "url", "dates", "type", "replaced_by"}
+                                    "snippet", "in_force", "url", "dates", "type", "replaced_by", "kind"}
+    grouped = client.get("/search.json?q=ISO+5208").get_json()
+    assert (grouped["total"], grouped["counts"], grouped["hits"][0]["group"]["count"]) == (1, "standards", 4)
+    assert grouped["understood"][0]["kind"] == "work" and grouped["not_held"] == []
     assert data["hits"][1]["replaced_by"] == [{"designation": "ISO 5208:2015", "key": "iso-5208-2015",
                                                "status": "current", "url": "/standards/iso-5208-2015"}]
     assert data["facets"]["status"] == [["replaced", 2], ["current", 1], ["withdrawn", 1]]
@@ -119,22 +125,25 @@ def test_did_you_mean_offers_the_corrected_words(client):
 
 
 def test_sort_and_paging(client):
-    page = soup_of(client.get("/search?sort=designation&page_size=5&page=2"))
+    page = soup_of(client.get("/search?sort=designation&group=none&page_size=5&page=2"))
     assert [text_of(h.select_one(".hit-designation")) for h in page.select("li.hit")] == [
         "GB/T 14048.2-2020", "IEC 60947-2:2016", "IEC 60947-2:2016/AMD1:2019", "IEC 60947-2:2024", "ISO 2418:2023"]
     assert page.select_one("ol.hits")["start"] == "6"
     nav = page.select_one("nav.pagination")
-    assert nav.select_one("a[rel=prev]")["href"] == "/search?sort=designation&page_size=5#results"
-    assert nav.select_one("a[rel=next]")["href"] == "/search?sort=designation&page_size=5&page=3#results"
+    assert nav.select_one("a[rel=prev]")["href"] == "/search?sort=designation&group=none&page_size=5#results"
+    assert nav.select_one("a[rel=next]")["href"] == "/search?sort=designation&group=none&page_size=5&page=3#results"
     assert text_of(nav.select_one("[aria-current=page]")) == "2"
     assert page.select_one("#sort option[selected]")["value"] == "designation"
     assert "Page 2 of 7." in text_of(page.select_one(".result-count"))
 
 
 def test_empty_search_lists_everything_with_facets(client):
-    data = client.get("/search.json").get_json()
+    data = client.get("/search.json?group=none").get_json()
     assert data["total"] == RECORDS
     assert data["facets"]["publisher"][0] == ["ISO", 20]
+    grouped = client.get("/search.json").get_json()
+    assert grouped["total"] == 17  # standards: the 31 records' works, supplements under their base
+    assert grouped["facets"]["publisher"][0] == ["ISO", 10]
 
 
 # ---------------------------------------------------------------- standard pages
@@ -355,12 +364,15 @@ def test_resolve_lists_candidates_for_an_edition_not_catalogued(client):
     response = client.get("/resolve?ref=ISO+5208:1999")
     assert response.status_code == 200
     page = soup_of(response)
-    assert text_of(page.select_one("main p")) == "ISO 5208:1999 is not in the catalogue. These are close:"
-    assert [text_of(a) for a in page.select(".candidates a")] == [
+    # said plainly, as search says it, with the editions we hold under "what we know"
+    assert text_of(page.select_one(".not-held-statement")) == \
+        "ISO 5208:1999 is not in the catalogue: we hold other editions of it."
+    assert [text_of(a) for a in page.select(".related-list dd a")][:4] == [
         "ISO 5208:2015", "ISO 5208:2008", "ISO 5208:1993", "ISO 5208:1982"]
     data = client.get("/resolve.json?ref=ISO+5208:1999").get_json()
     assert data["how"] == "none" and data["key"] is None
-    assert [c["key"] for c in data["candidates"]][0] == "iso-5208-2015"
+    assert data["not_held"]["state"] == "replaced"
+    assert [r["key"] for r in data["related"] if r["why"] == "edition"][0] == "iso-5208-2015"
 
 
 def test_resolve_json_names_the_record(client):
@@ -520,11 +532,11 @@ def test_ics_root_counts_each_classified_standard_once(client):
 def test_an_ics_leaf_lists_its_standards(client):
     page = soup_of(client.get("/ics/23.060.01"))
     hits = page.select("#results li.hit")
-    assert [text_of(h.select_one(".hit-designation")) for h in hits] == [
-        "GB/T 13927-2008", "GB/T 13927-2022", "ISO 5208:1982", "ISO 5208:1993", "ISO 5208:2008", "ISO 5208:2015"]
-    assert text_of(hits[0].select_one(".hit-successor")) == "Replaced by GB/T 13927-2022"
+    # one hit per standard, the edition in force shown, the others folded
+    assert [text_of(h.select_one(".hit-designation")) for h in hits] == ["GB/T 13927-2022", "ISO 5208:2015"]
+    assert text_of(hits[0].select_one(".hit-editions summary")) == "2 editions"
     data = client.get("/ics/23.060.01.json").get_json()
-    assert (data["standards"]["total"], data["standards"]["pages"]) == (6, 1)
+    assert (data["standards"]["total"], data["standards"]["pages"]) == (2, 1)
     # An inner node lists subdivisions, not standards; an empty leaf says so.
     assert client.get("/ics/23.060.json").get_json()["standards"] is None
     empty = soup_of(client.get("/ics/23.060.30"))
@@ -534,7 +546,7 @@ def test_an_ics_leaf_lists_its_standards(client):
 def test_a_truncated_facet_links_to_an_html_page_of_all_its_values(client):
     page = soup_of(client.get("/search"))
     more = page.select_one('section.facet[data-facet="year"] .facet-more a')
-    assert text_of(more) == "Show all (5 more)"
+    assert text_of(more) == "Show all (6 more)"  # amendments count under their own year
     assert more["href"] == "/search/facets/year"
     assert "JSON" not in text_of(page.select_one("#filters"))
     every = soup_of(client.get("/search/facets/year?publisher=ISO"))
@@ -552,7 +564,8 @@ def test_facet_values_are_words_not_codes(client):
         return [text_of(a.select_one(".facet-label")) for a in zh.select(f'section.facet[data-facet="{name}"] a')]
 
     assert labels("decade")[:2] == ["2020年代", "2010年代"]
-    assert labels("publisher")[:3] == ["ISO 国际标准化组织", "GB 中国国家标准", "IEC 国际电工委员会"]
+    # standards counted (IEC 60947-2's three editions count once, as EN ISO 4126-1 does)
+    assert labels("publisher")[:4] == ["ISO 国际标准化组织", "GB 中国国家标准", "EN", "IEC 国际电工委员会"]
     assert labels("language") == ["英语", "法语", "中文"]
     assert labels("committee")[0] == "ISO/TC 153 Valves"
     assert labels("status") == ["现行", "被代替", "废止"]

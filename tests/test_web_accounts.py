@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -13,6 +14,7 @@ from flask import Blueprint
 
 from catalogue import accounts
 from catalogue.accounts import Policy
+from catalogue.service import Catalogue
 from catalogue.store import Store
 from catalogue.web import create_app
 from catalogue.web.accounts import current_user, login_required, role_required
@@ -26,14 +28,30 @@ _addresses = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 _names = (f"user{n}" for n in itertools.count())
 
 
+#: Apps a test made for itself (other settings): closed when it ends, so their index files are
+#: never left to the garbage collector (a ResourceWarning, an error here, in whichever test runs then).
+_made_apps: list = []
+
+
 def make_app(home, **config):
     settings = {"CATALOGUE_HOME": str(home), "TESTING": True, "ACCOUNTS_HASH_PROFILE": "CHEAPEST", **config}
-    return create_app(settings)
+    application = create_app(settings)
+    _made_apps.append(application)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def close_made_apps():
+    yield
+    while _made_apps:
+        cat = _made_apps.pop().extensions.get("catalogue")
+        if cat is not None:
+            cat.close()
 
 
 @pytest.fixture(scope="module")
 def accounts_app(web_home):
-    application = make_app(web_home)
+    application = create_app({"CATALOGUE_HOME": str(web_home), "TESTING": True, "ACCOUNTS_HASH_PROFILE": "CHEAPEST"})
     yield application
     cat = application.extensions.get("catalogue")
     if cat is not None:
@@ -409,20 +427,40 @@ def collect_post_forms(c, starts: list[str], limit: int = 80) -> dict[str, dict]
 
 
 def test_every_form_on_every_page_is_refused_without_its_token(accounts_app, web_home):
+    # The register's workspace holds the forms that write results (catalogue/web/workspace.py):
+    # an enterprise with a draft and a published result, so every one of them is on some page.
+    register = Path(__file__).parent / "data" / "register"
+    with Catalogue(web_home) as cat:
+        assert cat.ingest([register / "schemes.gate-valves.yaml", register / "register.valves.yaml"]).problems == []
+        enterprise = cat.store.find_enterprise_id("91330324PDY00001X1")
+        results = cat.store.list_results({"enterprise": enterprise}, public=False)[1]
+    draft = next(r["id"] for r in results if r["state"] == "draft")
+    public = next(r["id"] for r in results if r["state"] == "published")
     anonymous = new_client(accounts_app)
     user = new_user(web_home)
     member = new_client(accounts_app)
     sign_in(member, user.login)
+    maker = new_client(accounts_app)
+    sign_in(maker, new_user(web_home, role="enterprise", enterprise_id=enterprise).login)
+    workspace = ["/benchmarking/workspace/", f"/benchmarking/workspace/results/{draft}",
+                 f"/benchmarking/workspace/results/{public}"]
     found = {}
-    for c in (anonymous, member):
+    for c in (anonymous, member, maker):
+        found.update(collect_post_forms(c, workspace))
         found.update(collect_post_forms(c, ["/", "/login", "/account", "/check", "/systems/", "/schemes/"]))
     assert {"/check", "/login", "/logout", "/account/password"} <= set(found)
+    base = "/benchmarking/workspace/results/"
+    assert {"/benchmarking/workspace/new", f"{base}{draft}/edit", f"{base}{draft}/publish", f"{base}{draft}/discard",
+            f"{base}{public}/edit", f"{base}{public}/withdraw"} <= set(found)
     for action, fields in sorted(found.items()):
-        for c in (anonymous, member):
+        for c in (anonymous, member, maker):
             response = c.post(action, data=fields)
             assert response.status_code == 400, (action, response.status_code)
             assert "did not come from this site" in response.get_data(as_text=True)
             wrong = c.post(action, data={**fields, "csrf_token": "forged"})
             assert wrong.status_code == 400, action
-    # The member is still signed in: no refused form did anything.
+    # The members are still signed in, and the register is as it was: no refused form did anything.
     assert member.get("/account.json").status_code == 200
+    with Store(web_home) as store:
+        assert [(r["id"], r["state"]) for r in store.list_results({"enterprise": enterprise}, public=False)[1]] == \
+            [(r["id"], r["state"]) for r in results]

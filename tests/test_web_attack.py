@@ -254,8 +254,11 @@ def test_every_posting_form_carries_the_sessions_token(client):
 
 def test_every_post_route_refuses_a_missing_or_foreign_token(app, client):  # noqa: F811 - fixture
     post_rules = sorted(r.rule for r in app.url_map.iter_rules() if "POST" in r.methods)
-    assert post_rules == ["/account/password", "/account/password.json", "/check", "/check.json",
-                          "/login", "/login.json", "/logout", "/logout.json"]
+    workspace = [f"/benchmarking/workspace/{path}" for path in (
+        "new", "new.json", *(f"results/<rid>/{action}{suffix}" for action in ("discard", "edit", "publish", "withdraw")
+                             for suffix in ("", ".json")))]
+    assert post_rules == sorted(["/account/password", "/account/password.json", "/check", "/check.json",
+                                 "/login", "/login.json", "/logout", "/logout.json", *workspace])
     foreign = app.test_client().get("/check.json").get_json()["csrf_token"]
     for rule in post_rules:
         for form in ({"text": "ISO 5208"}, {"text": "ISO 5208", "csrf_token": foreign},

@@ -97,7 +97,7 @@ def test_search_page_in_chinese(client):
     title = page.select_one("li.hit .hit-title")
     assert title.get_text() == "低压开关设备和控制设备 第2部分：断路器"
     assert [m.get_text() for m in title.select("mark")] == ["断路器"]
-    assert [text_of(h) for h in page.select("#filters .facet h3")][:2] == ["状态", "发布机构"]
+    assert [text_of(h) for h in page.select("#filters .facet h3")][:3] == ["状态", "标准层级", "发布机构"]
     assert text_of(page.select_one("#filters summary")) == "筛选 （已选 1 项）"
 
 
@@ -171,5 +171,5 @@ def test_pages_follow_new_records_without_a_restart(tmp_path):
     assert home_data["records"] == 32
     assert home_data["by_status"][1] == ["replaced", 13]
     assert client.get("/ics/23.080.json").get_json()["node"]["count"] == 2
-    assert client.get("/search.json?q=ISO+9906").get_json()["total"] == 2
+    assert client.get("/search.json?q=ISO+9906&group=none").get_json()["total"] == 2
     app.extensions["catalogue"].close()

@@ -87,6 +87,8 @@ def test_class_and_committee_names_in_the_readers_language_else_the_other(lang):
     assert labels.class_label("ics", "99.999", {"en": "Valves", "fr": "Robinetterie"}) == "Valves"
     assert labels.class_label("ics", "99.999", {"fr": "Divers"}) == "Divers"
     assert labels.class_label("ics", "99", {}) == ""
+    # An English reader is never handed a Chinese name: the code alone then.
+    assert labels.class_label("ics", "99.999", {"zh": "某类"}) == ("某类" if lang == "zh" else "")
     names = {"ics": {"23.060": both}, "committee": {"ISO/TC 153": {"en": "Valves"}},
              "system": {"valves": {"zh": "阀门产业标准体系", "en": "Valves industry standard system"}}}
     lookup = names.get

@@ -48,4 +48,9 @@ def test_a_real_record_page(iec_client):
 def test_real_search_finds_the_amendment_of_cispr_11(iec_client):
     data = iec_client.get("/search.json?q=CISPR+11").get_json()
     assert [h["key"] for h in data["hits"]][:1] == ["cispr-11-2009"]
-    assert "cispr-11-2009-amd-1-2010" in [h["key"] for h in data["hits"]]
+    # One hit per standard: the amendment is folded under CISPR 11, with its own link ...
+    folded = [m["key"] for m in data["hits"][0]["group"]["members"]]
+    assert "cispr-11-2009-amd-1-2010" in folded
+    # ... and listing every edition shows it as a hit of its own.
+    editions = iec_client.get("/search.json?q=CISPR+11&group=none").get_json()
+    assert "cispr-11-2009-amd-1-2010" in [h["key"] for h in editions["hits"]]

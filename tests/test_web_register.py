@@ -245,12 +245,12 @@ def test_csv_export_in_the_interface_language(client, zh, ids):
     assert rows[0][:6] == ["Result", "Result date", "Enterprise", "Unified social credit code", "County or district", "Industry cluster"]
     assert [r[0] for r in rows[1:]] == [ids["new"], ids["mccb"], ids["old"]]
     old = dict(zip(rows[0], rows[3]))
-    assert (old["Compared standards (as of the result)"], old["Level"], old["Status"]) == (
+    assert (old["Compared standards (as of the result)"], old["Benchmarking level"], old["Status"]) == (
         "GB/T 13927-2008; ISO 5208:2008; T/PDY 001-2013", "advanced", "Needs review")
     assert old["Page in the catalogue"] == f"http://localhost/benchmarking/results/{ids['old']}"
     rows = list(csv.reader(io.StringIO(zh.get("/benchmarking/results.csv?status=needs_review").data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["结果", "结果日期", "企业"] and len(rows) == 3
-    assert dict(zip(rows[0], rows[2]))["水平"] == "先进"
+    assert dict(zip(rows[0], rows[2]))["对标水平"] == "先进"
 
 
 def test_xlsx_export_has_results_and_indicators(client, ids):

@@ -53,7 +53,16 @@ EXCLUDED = {("/check.json", "post"): [positive_data_acceptance],
             # for the account's operations (401): refusals the description documents.
             ("/login.json", "post"): [positive_data_acceptance],
             ("/account.json", "get"): [positive_data_acceptance],
-            ("/account/password.json", "post"): [positive_data_acceptance]}
+            ("/account/password.json", "post"): [positive_data_acceptance],
+            # The workspace is for signed-in users: every generated request is rightly a 401.
+            **{(path, method): [positive_data_acceptance] for path, method in (
+                ("/benchmarking/workspace.json", "get"), ("/benchmarking/workspace/new.json", "get"),
+                ("/benchmarking/workspace/new.json", "post"), ("/benchmarking/workspace/results/{rid}.json", "get"),
+                ("/benchmarking/workspace/results/{rid}/edit.json", "get"),
+                ("/benchmarking/workspace/results/{rid}/edit.json", "post"),
+                ("/benchmarking/workspace/results/{rid}/publish.json", "post"),
+                ("/benchmarking/workspace/results/{rid}/withdraw.json", "post"),
+                ("/benchmarking/workspace/results/{rid}/discard.json", "post"))}}
 
 
 # schemathesis' own pytest integration (from_fixture) reads ``request.node._nodeid``, which

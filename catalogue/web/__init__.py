@@ -58,7 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.debug = bool(app.config.get("DEBUG")) and os.environ.get("FLASK_DEBUG") == "1"
 
     from . import (accounts, browse, check, errors, filters, home, i18n, meta, register, render, search, security,
-                   standards, systems, writes)
+                   standards, systems, workspace, writes)
 
     i18n.init_app(app)
     render.init_app(app)
@@ -67,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     writes.init_app(app)
     accounts.init_app(app)
-    for module in (home, search, standards, browse, meta, systems, register, check, accounts):
+    for module in (home, search, standards, browse, meta, systems, register, workspace, check, accounts):
         app.register_blueprint(module.bp)
     check.init_app(app)
     from .api import bp as api_bp  # /openapi.json, the description of the JSON twins

@@ -192,11 +192,15 @@ def read_catalogue_generation(app: Flask) -> Hashable | None:
     except sqlite3.Error:
         # A closed or broken store: serve nothing from the cache; the view reports the problem.
         return None
-    watch = app.extensions.get("catalogue_index_watch")
-    if watch is None or watch[0] is not cat:
-        watch = (cat, IndexWatch(Path(cat.home) / "index"))
-        app.extensions["catalogue_index_watch"] = watch
-    index_gen = watch[1].read_generation()
+    token = getattr(cat.opened_index, "generation_token", None)
+    if token is not None:  # an index on a server (Typesense): asked at most twice a second
+        index_gen = token(store_gen)
+    else:
+        watch = app.extensions.get("catalogue_index_watch")
+        if watch is None or watch[0] is not cat:
+            watch = (cat, IndexWatch(Path(cat.home) / "index"))
+            app.extensions["catalogue_index_watch"] = watch
+        index_gen = watch[1].read_generation()
     if index_gen[-1] != store_gen:
         cat.catch_up_in_background()
     return (store_gen, index_gen)

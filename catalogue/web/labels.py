@@ -220,12 +220,11 @@ def level_label(level: str | None) -> str:
 
 
 def industry_label(code: str | None) -> str:
-    """An industry (the sector of an industry standard: JB 机械, QB 轻工 ...) in words.
+    """An industry (the sector of an industry standard) in words: 'JB' -> 'Mechanical Engineering' /
+    '机械' (catalogue/levels.py and its sector table catalogue/data/sector-prefixes.tsv)."""
+    from catalogue.levels import industry_label as name_of
 
-    The names come with issue 13's sector table (the readers' ``catalogue/levels.py``): plug
-    its label function in here when it is merged. Until then the code is shown as it is.
-    """
-    return code or ""
+    return name_of(code, current_language()) if code else ""
 
 
 # ------------------------------------------------------------------ publishers
@@ -336,13 +335,18 @@ def pick_name(titles: dict | None, lang: str | None = None) -> str:
 
 
 def class_label(scheme: str, code: str, titles: dict | None, lang: str | None = None) -> str:
-    """The name of an ICS or CCS node in the reader's language, else the other: '阀门' / 'Valves'.
+    """The name of an ICS or CCS node in the reader's language: '阀门' / 'Valves'.
 
     ``titles`` are the node's titles from the store's classifications table. The one place
     class names are chosen: our Chinese ICS and English CCS names (catalogue.classnames) complete
-    nodes whose stored titles lack a language (a store ingested before they existed).
+    nodes whose stored titles lack a language (a store ingested before they existed). A Chinese
+    reader is given the English name where no Chinese one is known; an English reader is never
+    given a Chinese name (the code alone says more to them).
     """
-    return pick_name(complete_titles(scheme, code, dict(titles or {})), lang)
+    titles = complete_titles(scheme, code, dict(titles or {}))
+    if (lang or current_language()) != "zh":
+        titles.pop("zh", None)
+    return pick_name(titles, lang)
 
 
 def committee_label(reference: str, titles: dict | None, lang: str | None = None) -> str:

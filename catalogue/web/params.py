@@ -10,6 +10,7 @@ import re
 from flask import current_app, request
 
 from catalogue.errors import UsageError
+from catalogue.levels import LEVELS
 from catalogue.records import STATUSES
 
 SORTS = ("relevance", "date", "designation")
@@ -23,13 +24,17 @@ _ICS = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
 _CCS = re.compile(r"^[A-Z](\d{2}(/\d{2})?)?$")
 _YEAR = re.compile(r"^\d{4}$")
 _DECADE = re.compile(r"^\d{3}0s$")
+_INDUSTRY = re.compile(r"^[A-Z]{2,4}$")
 
 #: Filters the search page passes on to the index, each with a check for its values.
-FILTER_NAMES = ("publisher", "status", "ics", "ccs", "year", "decade", "committee", "language", "system")
+FILTER_NAMES = ("publisher", "status", "ics", "ccs", "year", "decade", "committee", "language", "system", "level",
+                "industry")
 
 
 #: The order links put query arguments in: the search text, the filters, then the rest.
-ARG_ORDER = ("q",) + FILTER_NAMES + ("sort", "page_size", "page")
+ARG_ORDER = ("q",) + FILTER_NAMES + ("sort", "group", "page_size", "page")
+#: How search hits are grouped: one per standard (``work``, the default) or every edition (``none``).
+GROUPS = ("work", "none")
 _ARG_RANK = {name: rank for rank, name in enumerate(ARG_ORDER)}
 
 
@@ -126,10 +131,14 @@ def check_filter_value(name: str, value: str) -> None:
         raise BadArgument(f"Cannot filter by year {_quote(value)}; use a year like 2015.")
     if name == "decade" and not _DECADE.match(value):
         raise BadArgument(f"Cannot filter by decade {_quote(value)}; use a decade like 2010s.")
+    if name == "level" and value not in LEVELS:
+        raise BadArgument(f"Cannot filter by level {_quote(value)}; use one of: {', '.join(LEVELS)}.")
+    if name == "industry" and not _INDUSTRY.match(value):
+        raise BadArgument(f"Cannot filter by industry {_quote(value)}; use an industry prefix like JB or QB.")
 
 
 def _verb(name: str) -> str:
-    return {"sort": "sort by", "lang": "show the interface in"}.get(name, f"use {name}")
+    return {"sort": "sort by", "group": "group by", "lang": "show the interface in"}.get(name, f"use {name}")
 
 
 def _quote(value: str) -> str:

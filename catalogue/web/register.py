@@ -50,7 +50,12 @@ VALUE_KIND_LABELS = {"declared": _l("declared"), "measured": _l("measured")}
 CERTIFICATE_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "restored": _l("Restored"),
                       "revoked": _l("Revoked"), "cancelled": _l("Cancelled"), "expired": _l("Expired")}
 HISTORY_LABELS = {"added": _l("Added"), "updated": _l("Updated"), "review_flagged": _l("Flagged for review"),
-                  "review_cleared": _l("Review no longer needed")}
+                  "review_cleared": _l("Review no longer needed"),
+                  # The accounts workflow (catalogue.register_workflow):
+                  "drafted": _l("Drafted"), "edited": _l("Draft edited"), "corrected": _l("Corrected by a librarian"),
+                  "published": _l("Published by the enterprise"), "approved": _l("Approved and published by a librarian"),
+                  "withdrawn": _l("Withdrawn by a librarian"), "restored": _l("Published again by a librarian"),
+                  "discarded": _l("Draft discarded")}
 
 
 def label(table: dict, code: str | None) -> str:
@@ -259,10 +264,14 @@ def show_result(rid: str):
         ind["value_kind_label"] = label(VALUE_KIND_LABELS, ind["value_kind"])
         for cell in ind["standards"]:
             cell["outcome_label"] = label(OUTCOME_LABELS, cell["outcome"]) if cell["outcome"] else ""
-    for event in data["history"]:
-        event["action_label"] = label(HISTORY_LABELS, event["action"])
-        if event["action"].startswith("review_"):
-            event["reasons_text"] = [reason_text(r) for r in event["changes"].get("reasons", [])]
+    # The history since the result was public, people named by role (catalogue.register_workflow);
+    # imported here because workspace_forms takes this module's labels.
+    from .workspace_forms import describe_history
+
+    names = {ind["indicator"]: ind["names"] for ind in data["indicators"]}
+    products = {data["product"]["id"]: " ".join(x for x in (best_title(data["product"]["names"]), data["product"]["model"]) if x)}
+    data["history"] = describe_history(data["history"], names, levels, products, public=True)
+    data["history_public"] = True
     data["example_code"] = is_example_code(data["enterprise"]["credit_code"])
     data["json_url"] = result_url(rid) + ".json"
     return respond("benchmarking_result.html", data)

@@ -22,7 +22,7 @@ RESULT_COLUMNS = (
     ("credit_code", _l("Unified social credit code")), ("district", _l("County or district")),
     ("cluster", _l("Industry cluster")), ("product", _l("Product")), ("model", _l("Model")),
     ("scheme", _l("Benchmarking scheme")), ("own_standard", _l("Enterprise standard")),
-    ("standards", _l("Compared standards (as of the result)")), ("level", _l("Level")), ("reached", _l("Benchmark reached")),
+    ("standards", _l("Compared standards (as of the result)")), ("level", _l("Benchmarking level")), ("reached", _l("Benchmark reached")),
     ("status", _l("Status")), ("review", _l("Needs review because")), ("published_on", _l("Published on")),
     ("platform", _l("Platform")), ("link", _l("Link")), ("page", _l("Page in the catalogue")),
 )

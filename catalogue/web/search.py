@@ -11,10 +11,12 @@ from .errors import PageNotFound
 from .filters import locale_number
 from .i18n import current_language
 from .i18n import gettext as _
+from .i18n import ngettext
 from .labels import facet_title
 from .labels import facet_value_label as label_value
 from .params import (
-    ARG_ORDER, FILTER_NAMES, MAX_PAGE, SORTS, get_choice, get_filters, get_int, get_page_size, get_query, ordered_args,
+    ARG_ORDER, FILTER_NAMES, GROUPS, MAX_PAGE, SORTS, get_choice, get_filters, get_int, get_page_size, get_query,
+    ordered_args,
 )
 from .queries import brief_records, class_titles, committee_names, system_names
 from .render import add_twin_rules, respond, split_suffix
@@ -37,16 +39,21 @@ def run_search(facets_only: bool = False) -> dict:
     query = get_query()
     filters = get_filters()
     sort = get_choice("sort", SORTS, "relevance")
+    group = get_choice("group", GROUPS, "work")
     page = 1 if facets_only else get_int("page", 1, 1, MAX_PAGE)
     page_size = get_page_size()
     cat = get_catalogue()
     result = cat.search(
-        query, filters=filters, sort=sort, page=page, page_size=page_size, facets=True, lang=current_language()
+        query, filters=filters, sort=sort, page=page, page_size=page_size, facets=True, lang=current_language(),
+        group=group,
     )
     data = result.to_json()
     pages = getattr(result, "pages", None) or max(1, math.ceil(result.total / page_size))
     data.update({
         "hits": [] if facets_only else decorate_hits(cat.store, [plain_hit(hit) for hit in result.hits]),
+        "related": [link_related(item) for item in data["related"]],
+        "series": [{**item, "record": plain_hit(item["record"]) if item.get("record") else None}
+                   for item in data["series"]],
         "filters": filters,
         "sort": sort,
         "page": page,
@@ -57,12 +64,31 @@ def run_search(facets_only: bool = False) -> dict:
 
 
 def plain_hit(hit: dict) -> dict:
-    """A hit as JSON: the DESIGN.md fields plus the snippet, edition-in-force flag and URL."""
+    """A hit as JSON: the DESIGN.md fields plus the snippet, edition-in-force flag, kind, URL and,
+    grouped, the standard's folded editions (each with its URL)."""
     out = {name: hit.get(name) for name in ("key", "designation", "titles", "status", "publisher", "year", "score")}
     out["snippet"] = hit.get("snippet") or ""
     out["in_force"] = bool(hit.get("in_force"))
+    out["kind"] = hit.get("kind") or "edition"
     out["url"] = url_for_page("standards.show_standard", key=hit["key"])
+    if hit.get("exact"):
+        out["exact"] = True
+    if hit.get("group"):
+        folded = hit["group"]
+        out["group"] = {**folded, "members": [{**m, "url": url_for_page("standards.show_standard", key=m["key"])}
+                                              for m in folded["members"]]}
     return out
+
+
+def link_related(item: dict) -> dict:
+    """A related item of a designation not held, with the address of what it names."""
+    if item.get("key"):
+        return {**item, "url": url_for_page("standards.show_standard", key=item["key"])}
+    if item["why"] == "system":
+        return {**item, "url": url_for_page("systems.show_system", system_id=item["id"])}
+    if item["why"] == "scheme":
+        return {**item, "url": url_for_page("systems.show_scheme", scheme_id=item["id"])}
+    return item
 
 
 def decorate_hits(store, hits: list[dict]) -> list[dict]:
@@ -219,6 +245,32 @@ bp.add_url_rule("/search/facets/<name>", view_func=show_facet)  # and its twin /
 @bp.app_template_global()
 def filter_names() -> tuple[str, ...]:
     return FILTER_NAMES
+
+
+#: A hit's folded documents, counted by kind: (JSON key, singular, plural).
+FOLDED_KINDS = (
+    ("editions", "%(num)s edition", "%(num)s editions"),
+    ("amendments", "%(num)s amendment", "%(num)s amendments"),
+    ("corrigenda", "%(num)s corrigendum", "%(num)s corrigenda"),
+    ("versions", "%(num)s other version", "%(num)s other versions"),
+    ("series", "%(num)s series record", "%(num)s series records"),
+    ("other", "%(num)s other document", "%(num)s other documents"),
+)
+
+
+@bp.app_template_global()
+def folded_summary(group: dict) -> str:
+    """What a grouped hit folds, in the reader's language: '3 editions, 1 amendment'."""
+    parts = [ngettext(one, many, group[key]) for key, one, many in FOLDED_KINDS if group.get(key)]
+    return ("、" if current_language() == "zh" else ", ").join(parts)
+
+
+@bp.app_template_global()
+def related_groups(related: list[dict], designation: str) -> list[tuple[str, list[dict]]]:
+    """The related items of one designation not held, by kind, in the page's order."""
+    order = ("edition", "adopted_by", "adopts", "replaced_by", "system", "scheme", "close")
+    mine = [item for item in related if item["for"] == designation]
+    return [(why, [i for i in mine if i["why"] == why]) for why in order if any(i["why"] == why for i in mine)]
 
 
 bp.app_template_global("search_url")(search_url)

@@ -7,12 +7,12 @@ record's key; an unknown key is a 404 page that suggests close matches.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request, url_for
 
 from catalogue.citation import gb7714_text
 from catalogue.errors import CatalogueError
+from catalogue.lookup import publisher_page  # noqa: F401 - the record page's link (moved to the core)
 from catalogue.lifecycle import banner_of
 from catalogue.present import record_json
 from catalogue.records import Standard
@@ -37,42 +37,6 @@ MAX_KEY_CHARS = 200
 SUGGESTIONS = 8
 SUPPLEMENT_TYPES = ("amended_by", "corrected_by")
 ADOPTION_TYPES = ("adopts", "adopted_by")
-#: An iso.org product page, when a source gave one (its number is ISO's own id for the deliverable).
-ISO_PAGE = re.compile(r"^https://www\.iso\.org/standard/\d+\.html$")
-_LOCAL = re.compile(r"^DB\d{2}$")
-#: Two-letter publisher codes that are not Chinese industry prefixes.
-_FOREIGN_TWO_LETTER = ("EN", "BS", "UL", "NF", "CR", "HD")
-
-
-def publisher_page(rec: Standard) -> dict | None:
-    """Where the publisher (or China's public platform) shows this standard: {"site", "url", "exact"}.
-
-    iso.org's own page when a source gave its address, else iso.org's search for the
-    designation; the IEC webstore's search; for GB standards the search of
-    openstd.samr.gov.cn (the form its own pages use: /bzgk/std/std_list?p.p1=0&p.p2=<number>&
-    p.p90=circulation_date&p.p91=desc, recorded 2026 in relaton-gb); for industry, local and
-    group standards and plans the search of std.samr.gov.cn (/search/std?q=<number>). None
-    for other publishers.
-    """
-    publisher = rec.publisher or ""
-    designation = rec.designation
-    if publisher.startswith("ISO"):
-        for p in rec.provenance:
-            if ISO_PAGE.match(p.source or ""):
-                return {"site": "iso", "url": p.source, "exact": True}
-        return {"site": "iso", "url": "https://www.iso.org/search.html?" + urlencode({"q": designation}), "exact": False}
-    if publisher.startswith("IEC"):
-        return {"site": "iec", "url": "https://webstore.iec.ch/en/search?" + urlencode({"q": designation}),
-                "exact": False}
-    if publisher == "GB" and rec.doc_type != "plan":
-        query = urlencode({"p.p1": "0", "p.p2": designation, "p.p90": "circulation_date", "p.p91": "desc"})
-        return {"site": "openstd", "url": "https://openstd.samr.gov.cn/bzgk/std/std_list?" + query, "exact": False}
-    chinese = (publisher == "GB" or publisher.startswith(("T/", "Q/")) or _LOCAL.match(publisher)
-               or (re.fullmatch(r"[A-Z]{2}", publisher) and publisher not in _FOREIGN_TWO_LETTER))
-    if chinese:
-        return {"site": "samr", "url": "https://std.samr.gov.cn/search/std?" + urlencode({"q": designation}),
-                "exact": False}
-    return None
 
 
 def cited_by_schemes(store, key: str) -> list[dict]:

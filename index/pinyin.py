@@ -1,0 +1,98 @@
+"""Chinese typos: a word typed with the wrong character of the same sound ('闸伐' for '闸阀',
+'断录器' for '断路器'), found through its pinyin.
+
+Chinese is typed through a pinyin input method, so the common typo is a homophone: the right
+syllables, the wrong character picked from the candidate list. A query stretch that is no word
+we know is read as toneless pinyin (pypinyin, the maintained library for it) and compared with
+the words we know (the glossary's Chinese terms and the Chinese title words of the index) read
+the same way; a word that sounds the same is the correction. Syllables that input methods and
+speakers commonly confuse count as the same sound too (the fuzzy pinyin pairs of Chinese input
+methods: zh/z, ch/c, sh/s, n/l, and the finals -in/-ing, -en/-eng, -an/-ang).
+
+pypinyin (about 55 MB, 0.3 s to load) is imported the first time a query needs it, never by a
+query that is spelled right.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Iterable
+
+#: Initials and finals that fuzzy pinyin input treats as one: the pairs of the common IMEs.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+#: Longest stretch read as one word (glossary terms are rarely longer).
+MAX_WORD = 6
+
+_lock = threading.Lock()
+_reader = None
+
+
+def _read_syllables():
+    """The pypinyin reading function (loaded once per process, on first use)."""
+    global _reader
+    if _reader is None:
+        with _lock:
+            if _reader is None:
+                from pypinyin import Style, lazy_pinyin
+
+                def read(text: str) -> list[str]:
+                    return lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+
+                _reader = read
+    return _reader
+
+
+def fuzzy_syllable(syllable: str) -> str:
+    """One spelling for syllables people confuse: 'zhang' -> 'zan', 'ling' -> 'lin' ... ('n' -> 'l')."""
+    for long, short in _FUZZY_INITIALS:
+        if syllable.startswith(long):
+            syllable = short + syllable[len(long):]
+            break
+    for long, short in _FUZZY_FINALS:
+        if syllable.endswith(long):
+            syllable = syllable[: -len(long)] + short
+            break
+    return syllable
+
+
+@lru_cache(maxsize=65536)
+def _char_sound(char: str) -> str:
+    found = _read_syllables()(char)
+    return found[0] if len(found) == 1 else ""
+
+
+def sound_of(word: str) -> tuple[str, ...] | None:
+    """A word's toneless pinyin, one syllable a character: '闸阀' -> ('zha', 'fa'); None when a
+    character has no reading. Each character is read on its own (its common reading), once per
+    process: a typo is a character picked for its sound, whatever the word around it."""
+    syllables = tuple(_char_sound(c) for c in word)
+    return None if not all(syllables) else syllables
+
+
+class Homophones:
+    """Known Chinese words by sound: ``find('闸伐')`` -> ['闸阀']."""
+
+    def __init__(self, words: Iterable[str]):
+        self.exact: dict[tuple[str, ...], list[str]] = {}
+        self.fuzzy: dict[tuple[str, ...], list[str]] = {}
+        for word in dict.fromkeys(words):
+            if not (2 <= len(word) <= MAX_WORD):
+                continue
+            sound = sound_of(word)
+            if sound is None:
+                continue
+            self.exact.setdefault(sound, []).append(word)
+            self.fuzzy.setdefault(tuple(fuzzy_syllable(s) for s in sound), []).append(word)
+
+    def find(self, text: str) -> list[str]:
+        """Known words sounding like ``text`` (same syllables first, then fuzzy ones), ``text``
+        itself excluded; [] when nothing sounds like it."""
+        sound = sound_of(text)
+        if sound is None:
+            return []
+        found = [w for w in self.exact.get(sound, []) if w != text]
+        if not found:
+            found = [w for w in self.fuzzy.get(tuple(fuzzy_syllable(s) for s in sound), []) if w != text]
+        # a word differing in fewer characters is the likelier typo
+        return sorted(found, key=lambda w: sum(a != b for a, b in zip(w, text)))
