@@ -202,8 +202,8 @@ class Catalogue:
     def catch_up(self, wait: bool = True) -> CatchUp:
         """Bring the index in step with the store (see the module docstring); never raises for
         an index problem: the store is the truth, and a failure is logged and retried later."""
-        idx = self._open()
         try:
+            idx = self._open()
             if not self._swept:  # the first look of a process sweeps what killed runs left
                 with self._catch_up_lock(wait=False) as taken:
                     if taken:
@@ -328,7 +328,10 @@ class Catalogue:
 
         if kwargs.get("dry_run"):
             return ingest_paths(self.store, paths, **kwargs)
-        self._open()
+        try:
+            self._open()  # sets aside a file where the folder belongs, notes a missing index
+        except (IndexUnavailable, MemoryError):
+            pass  # the index is derived: the files land, and each commit's catch-up says what is wrong, once
         return ingest_paths(self.store, paths, on_commit=self.update_index, **kwargs)
 
     def update_index(self, keys: set[str] | None = None) -> CatchUp:

@@ -358,7 +358,7 @@ def test_soak_ingests_kills_and_searches_for_half_a_minute(forks, small_home, tm
 @pytest.mark.realdata
 def test_after_a_kill_on_a_real_archive_slice_the_first_search_catches_up_instead_of_rebuilding(tmp_path):
     """Issue 14: "after a kill ... the first search afterwards rebuilds for 91-171 s". Real ISO
-    Relaton records (../shared/data), 1,200 of them in three archives: two land, the third is
+    Relaton records (../shared/data), 900 of them in three archives: two land, the third is
     killed by SIGKILL just after the store committed it, before its index update. The first
     `catalogue search` replays what the killed run wrote (the generation folder in use stays
     the one it was, nothing says rebuilding) and finds the killed file's records."""
@@ -368,7 +368,7 @@ def test_after_a_kill_on_a_real_archive_slice_the_first_search_catches_up_instea
     from index.writer import current_generation
 
     archive = shared_file("iso", "relaton", "iso-relaton-yaml.tar.xz")
-    parts = slice_relaton_archive(archive, tmp_path / "slices", 1200, parts=3)
+    parts = slice_relaton_archive(archive, tmp_path / "slices", 900, parts=3)
     home = tmp_path / "home"
     done = run_cli(home, "ingest", *parts[:2])
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
