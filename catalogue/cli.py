@@ -511,9 +511,12 @@ def changes(ctx, since, scheme_id, system_id, as_json):
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Server processes; 2 uses both cores of a 2-core machine (each holds its own memory).")
+@click.option("--base-url", default=None, envvar="CATALOGUE_BASE_URL",
+              help="The public address links are built from (https://museum.example/catalogue); "
+                   "default $CATALOGUE_BASE_URL, else the address served on. Never taken from requests.")
 @click.pass_context
 @handle_errors
-def serve(ctx, host, port, workers):
+def serve(ctx, host, port, workers, base_url):
     """Serve the catalogue on the web with a production WSGI server (waitress).
 
     Creates the demo catalogue first if there is no catalogue yet.
@@ -521,12 +524,16 @@ def serve(ctx, host, port, workers):
     from .store import catalogue_home, DB_NAME
     from .web.serve import serve as run_server
 
+    if base_url:
+        from .web.baseurl import parse_base_url
+
+        parse_base_url(base_url)  # refused before anything is loaded or bound
     home = catalogue_home(ctx.obj["home"])
     if not (home / DB_NAME).exists():
         click.echo(_t("No catalogue at {home}: loading the demo catalogue first.", home=home), err=True)
         _init_demo(home)
     click.echo(_t("Serving {home} on http://{host}:{port}/", home=home, host=host, port=port), err=True)
-    run_server(home, host, port, workers)
+    run_server(home, host, port, workers, base_url)
 
 
 def _init_demo(home):

@@ -15,6 +15,24 @@ class StoreError(CatalogueError):
     """The SQLite file cannot be opened or written."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the catalogue's write lock for longer than this one waits."""
+
+    def __init__(self, path, waited: float, what: str = ""):
+        self.path, self.waited, self.what = path, waited, what
+        lost = f"nothing of {what} was written: " if what else ""
+        super().__init__(f"another process is writing the catalogue {path} (waited {waited:g} s for it); "
+                         f"{lost}try again when it has finished.")
+
+
+class IndexUnavailable(CatalogueError):
+    """The search index cannot answer now (being rebuilt, or it could not be rebuilt); the
+    store and every page that reads only the store still work."""
+
+    #: Seconds a web client is asked to wait (``Retry-After``) while a rebuild runs.
+    retry_after = 30
+
+
 class NotFound(CatalogueError):
     """A reference matched nothing in the catalogue."""
 

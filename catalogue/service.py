@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .errors import StoreError
+from .errors import IndexUnavailable, StoreError
 from .store import Store, catalogue_home
 
 log = logging.getLogger("catalogue")
@@ -54,13 +54,20 @@ class CatchUp:
 class Catalogue:
     """A store and its index under one home folder."""
 
-    def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False):
+    def __init__(self, home: str | os.PathLike | None = None, *, create: bool = False,
+                 repair_in_background: bool = False):
+        """``repair_in_background``: a search that finds the index damaged starts the rebuild in
+        a thread and answers IndexUnavailable at once (a server: its other requests go on);
+        otherwise it rebuilds, then answers (the command line)."""
         self.home = catalogue_home(home)
         self.store = Store(self.home, create=create)
+        self.repair_in_background = repair_in_background
         self._index = None
         self._thread_lock = threading.RLock()
         self._warned: set[str] = set()
         self._background: threading.Thread | None = None
+        self._swept = False
+        self._missing = ""
         self.last_catch_up: CatchUp | None = None
 
     def close(self) -> None:
@@ -93,19 +100,49 @@ class Catalogue:
 
     # ---------------------------------------------------------------- index
     def _open(self):
-        """The SearchIndex object, opened (not caught up) on first use."""
+        """The SearchIndex object, opened (not caught up) on first use; a damaged index opens
+        too (it reports ``healthy() == False`` and the catch-up rebuilds it)."""
         if self._index is None:
             with self._thread_lock:
                 if self._index is None:
                     from index import open_search_index
 
-                    self._index = open_search_index(self.home / INDEX_DIR)
+                    from index.writer import POINTER
+
+                    folder = self.home / INDEX_DIR
+                    aside = self._set_aside_non_folder(folder)
+                    # No index at all for a catalogue that holds something: said as a repair.
+                    if aside is not None:
+                        self._missing = f"a file stood where the index folder belongs (moved to {aside})"
+                    elif not (folder / POINTER).exists() and self.store.generation() > 0:
+                        self._missing = "it is missing"
+                    try:
+                        # The problems it finds are said once, by the catch-up that repairs them.
+                        self._index = open_search_index(folder, report=False)
+                    except OSError as exc:
+                        raise IndexUnavailable(
+                            f"The search index at {folder} cannot be opened or created ({exc}); the catalogue "
+                            "itself is unharmed: make the folder writable, or remove it, and try again.") from exc
         return self._index
 
     @property
     def opened_index(self):
         """The search index if it is open already, else None (opens nothing, catches nothing up)."""
         return self._index
+
+    def _set_aside_non_folder(self, folder: Path) -> Path | None:
+        """Where the index folder belongs stands a file (or a dangling link): the index is
+        derived, so it is renamed aside (never deleted) and a new index is built. Answers where
+        it went, or None when the folder is a folder (or absent)."""
+        if folder.is_dir() or not (folder.exists() or folder.is_symlink()):
+            return None
+        aside = folder.with_name(f"{folder.name}.not-a-folder-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(folder, aside)
+        except OSError as exc:
+            raise IndexUnavailable(f"{folder} should be the search index folder but is a file, and it cannot be "
+                                   f"moved aside ({exc}); move it away and try again.") from exc
+        return aside
 
     @property
     def index(self):
@@ -165,8 +202,12 @@ class Catalogue:
     def catch_up(self, wait: bool = True) -> CatchUp:
         """Bring the index in step with the store (see the module docstring); never raises for
         an index problem: the store is the truth, and a failure is logged and retried later."""
-        idx = self._open()
         try:
+            idx = self._open()
+            if not self._swept:  # the first look of a process sweeps what killed runs left
+                with self._catch_up_lock(wait=False) as taken:
+                    if taken:
+                        self._sweep()
             target, applied = self.store.generation(), idx.applied_generation()
             if applied == target and idx.healthy():
                 result = CatchUp("in-step", applied, applied)
@@ -175,12 +216,27 @@ class Catalogue:
                     result = self._catch_up_locked(idx) if taken else CatchUp("busy", applied, applied)
         except Exception as exc:  # any index failure: keep the committed store, repair later
             result = CatchUp("failed", None, None, reason=f"{type(exc).__name__}: {exc}")
-            log.error("the search index could not be brought in step with the store (%s); "
-                      "it is retried on next use", result.reason)
+            if result.reason not in self._warned:  # said once a process, retried at every use
+                self._warned.add(result.reason)
+                log.error("the search index could not be brought in step with the store (%s); "
+                          "it is retried on next use", result.reason)
         self.last_catch_up = result
         return result
 
+    def _sweep(self) -> None:
+        """Once a process, under the catch-up lock: remove the generation folders and temporary
+        files that killed runs left (index.writer.remove_orphans)."""
+        if self._swept:
+            return
+        self._swept = True
+        from index.writer import remove_orphans
+
+        removed = remove_orphans(self.home / INDEX_DIR)
+        if removed:
+            log.info("search index: removed %d folders or files left by interrupted runs", len(removed))
+
     def _catch_up_locked(self, idx) -> CatchUp:
+        self._sweep()
         target, applied = self.store.generation(), idx.applied_generation()
         healthy = idx.healthy()
         if healthy and applied == target:
@@ -190,7 +246,9 @@ class Catalogue:
             reason = idx.problem or "it cannot be opened"
         elif applied is None:
             reason = "it records no store generation (built before the write log, or never finished)"
-            if idx.count_safely() == 0:  # a new catalogue's first index: news, not a repair
+            if self._missing:
+                reason = self._missing
+            elif idx.count_safely() == 0:  # a new catalogue's first index: news, not a repair
                 self._rebuild(idx, reason, news=True)
                 return CatchUp("rebuilt", applied, idx.applied_generation(), reason=reason)
         elif applied > target:
@@ -201,11 +259,17 @@ class Catalogue:
                 reason = f"{backlog:,} records changed since it was written; rebuilding is cheaper than replaying"
             else:
                 keys = self.store.keys_written_since(applied)
-                self._replay(idx, keys, target)
-                if backlog:
-                    log.info("search index caught up with the store: %d records replayed (generation %d -> %d)",
-                             len(keys), applied, target)
-                return CatchUp("replayed", applied, target, len(keys))
+                try:
+                    self._replay(idx, keys, target)
+                except OSError:
+                    raise  # a full disk, a read-only folder: a rebuild would fail the same way
+                except Exception as exc:  # Whoosh met a damaged file it reads while writing (a merge)
+                    reason = f"writing into it failed ({type(exc).__name__}: {exc})"
+                else:
+                    if backlog:
+                        log.info("search index caught up with the store: %d records replayed (generation %d -> %d)",
+                                 len(keys), applied, target)
+                    return CatchUp("replayed", applied, target, len(keys))
         self._rebuild(idx, reason)
         return CatchUp("rebuilt", applied, idx.applied_generation(), reason=reason)
 
@@ -264,7 +328,10 @@ class Catalogue:
 
         if kwargs.get("dry_run"):
             return ingest_paths(self.store, paths, **kwargs)
-        self._open()
+        try:
+            self._open()  # sets aside a file where the folder belongs, notes a missing index
+        except (IndexUnavailable, MemoryError):
+            pass  # the index is derived: the files land, and each commit's catch-up says what is wrong, once
         return ingest_paths(self.store, paths, on_commit=self.update_index, **kwargs)
 
     def update_index(self, keys: set[str] | None = None) -> CatchUp:
@@ -279,21 +346,18 @@ class Catalogue:
         Whether a designation in the query is held is decided by the store (the catalogue of
         record, as for ``/resolve`` and the reference checker: index/meaning.py); for one that
         is not, the answer carries what the store knows about it (catalogue/notheld.py).
-        A damaged index is rebuilt from the store once, and the search runs again.
+        A damaged index is rebuilt from the store once, and the search runs again (or, with
+        ``repair_in_background``, IndexUnavailable says the rebuild has started).
         """
-        from index import QueryError, RecoveryNeeded
+        from index import QueryError
 
         from .errors import UsageError
 
-        idx = self.index
         kwargs.setdefault("facts", self.store)
         try:
-            result = idx.search(query, **kwargs)
+            result = self._asking_index(lambda idx: idx.search(query, **kwargs))
         except QueryError as exc:
             raise UsageError(str(exc)) from exc
-        except RecoveryNeeded:
-            self.catch_up(wait=True)
-            result = idx.search(query, **kwargs)
         self.describe_not_held(result)
         return result
 
@@ -307,3 +371,25 @@ class Catalogue:
             asked = meaning.asked
             result.lookups[asked.display] = lookup_of(asked.display, asked.publisher, asked.doc_type)
             result.related.extend(related_to(self.store, asked.display, asked.key, asked.work, asked.publisher))
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Designations and titles starting with ``prefix`` (index.SearchIndex.suggest), repaired as for search."""
+        return self._asking_index(lambda idx: idx.suggest(prefix, limit=limit))
+
+    def _asking_index(self, ask):
+        from index import RecoveryNeeded
+
+        idx = self.index
+        try:
+            return ask(idx)
+        except RecoveryNeeded as exc:
+            if self.repair_in_background:
+                self.catch_up_in_background()
+                raise IndexUnavailable("The search index is being rebuilt from the store; "
+                                       "try again in a minute.") from exc
+            result = self.catch_up(wait=True)
+        try:
+            return ask(idx)
+        except RecoveryNeeded as exc:
+            why = f": {result.reason}" if result.action == "failed" else ""
+            raise IndexUnavailable(f"{exc} It could not be rebuilt now{why}.") from exc

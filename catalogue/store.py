@@ -7,8 +7,10 @@ whole or not at all.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import CatalogueMissing, StoreError
+from .errors import CatalogueMissing, StoreBusy, StoreError
 from .levels import LEVELS, level_of_publisher
 from .records import (
     DICT_FIELDS,
@@ -50,6 +52,17 @@ WATCHED = ("status", "withdrawn", "in_force")
 INFERRED = "catalogue:inferred"
 #: What a transaction may write without being a generation of the catalogue (see note_written).
 PRIVATE_SCOPES = frozenset({"accounts"})
+#: How long a write transaction waits for another process's to finish, in seconds (a web
+#: request's writes; an ingest waits longer, ingest.pipeline.INGEST_WAIT). Then StoreBusy.
+WRITE_WAIT = 30.0
+#: SQLite's own wait for a lock, per statement (readers in WAL mode almost never wait).
+BUSY_TIMEOUT_MS = 30_000
+#: ``PRAGMA synchronous``: FULL makes every COMMIT wait for the write-ahead log to reach the disk
+#: (one fsync per transaction), so a file reported as landed survives a power cut, and the index
+#: never records a generation the disk could still lose (docs/durability.md). NORMAL would
+#: save that fsync and could lose the last transactions on a power cut.
+SYNCHRONOUS = "FULL"
+log = logging.getLogger("catalogue")
 
 
 def now_iso() -> str:
@@ -76,15 +89,6 @@ def _migrations() -> tuple[tuple[int, str], ...]:
     return tuple(sorted(found))
 
 
-def lock_timeout() -> float:
-    """How long a write waits for another process's write lock: ``CATALOGUE_LOCK_TIMEOUT`` seconds
-    (default 30; docs/ingest.md)."""
-    try:
-        return max(0.0, float(os.environ.get("CATALOGUE_LOCK_TIMEOUT", "30")))
-    except ValueError:
-        return 30.0
-
-
 @dataclass
 class MergeOutcome:
     """What merging one record did: ``added``, ``updated`` or ``unchanged``, and which fields."""
@@ -106,21 +110,28 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
                     f"No catalogue at {self.home}: run `catalogue init --demo` or `catalogue ingest FILES`."
                 )
             self.home.mkdir(parents=True, exist_ok=True)
-        #: Seconds a write waits for another process's write lock before it gives up (SQLITE_BUSY).
-        self.lock_timeout = lock_timeout()
         try:
-            self.db = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                      check_same_thread=False)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.migrate()
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc):
                 raise StoreError(f"Cannot open the catalogue {self.path}: another process held its write lock for "
-                                 f"more than {self.lock_timeout:g} s (it is migrating or writing); try again when "
-                                 "it has finished.") from exc
+                                 f"more than {BUSY_TIMEOUT_MS / 1000:g} s (it is migrating or writing); try again "
+                                 "when it has finished.") from exc
             raise StoreError(f"Cannot open the catalogue {self.path}: {exc}.") from exc
+        self.write_wait = WRITE_WAIT
+        try:
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"Cannot open the catalogue {self.path}: {exc}.") from exc
+        except StoreError:
+            self.db.close()
+            raise
         self._in_tx = False
         self._tx_keys: set[str] = set()
         self._tx_scopes: set[str] = set()
@@ -153,7 +164,7 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
         for number, sql in _migrations():
             if number in applied:
                 continue
-            self.db.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 # Another process may have applied it between our read and our lock.
                 if self.db.execute("SELECT 1 FROM schema_migrations WHERE number = ?", (number,)).fetchone():
@@ -177,7 +188,7 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
         has_table = self.db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
         if not has_table:
-            self.db.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                                 "(number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -212,7 +223,7 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
                 raise
             self.db.execute(f"RELEASE {name}")
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._in_tx = True
         self._tx_keys, self._tx_scopes = set(), set()
         self._tx_changes = self.db.total_changes
@@ -228,6 +239,30 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
             raise
         self._in_tx = False
         self.db.execute("COMMIT")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE (take the write lock), waiting up to ``write_wait`` seconds while
+        another process holds it; then StoreBusy, a sentence that names the cause (a locked
+        store is not a failing disk)."""
+        deadline = time.monotonic() + self.write_wait
+        warned = False
+        while True:
+            slice_ms = int(max(0.0, min(deadline - time.monotonic(), 1.0)) * 1000)
+            self.db.execute(f"PRAGMA busy_timeout = {slice_ms}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(self.path, self.write_wait) from exc
+                if not warned:
+                    warned = True
+                    log.warning("another process is writing the catalogue %s; waiting for it (up to %g s)",
+                                self.path, self.write_wait)
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -710,6 +745,14 @@ class Store(StoreQueries, SystemRows, StoreRegister, RegisterQueries, AccountRow
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether SQLite refused because another connection holds a lock (SQLITE_BUSY/LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc)
 
 
 def count_by_level(by_publisher: dict[str, int]) -> dict[str, int]:

@@ -7,6 +7,7 @@ rebuilds at once from ``source`` (a callable returning the store's records) when
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import warnings
@@ -27,6 +28,7 @@ from .writer import (
     check_format,
     current_generation,
     read_applied,
+    read_pointer,
     remove_orphans,
     swap_in,
     write_applied,
@@ -44,7 +46,7 @@ class SearchIndex:
     """The full-text index of the catalogue at ``path`` (a folder; created when missing)."""
 
     def __init__(self, path: Path | str, source: Source | None = None, glossary: Glossary | None = None,
-                 lock_timeout: float = 10.0, procs: int = 1):
+                 lock_timeout: float = 10.0, procs: int = 1, report: bool = True):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         configure_jieba(self.path)
@@ -52,6 +54,8 @@ class SearchIndex:
         self.glossary = glossary if glossary is not None else Glossary.load()
         self.lock_timeout = lock_timeout
         self.procs = procs
+        #: Log a damaged index as a warning (False: the caller repairs it and says so itself, once).
+        self.report = report
         self.needs_rebuild = False
         self.problem: str | None = None
         self._lock = threading.RLock()
@@ -84,19 +88,30 @@ class SearchIndex:
             self._gen = None
 
     def _mark_broken(self, reason: str) -> None:
+        """Remember what is wrong (``problem``: 'CURRENT names gen-1-2, which is not there');
+        said once, not at every look, and only when no caller repairs it."""
         self.needs_rebuild = True
-        if reason != self.problem:  # said once, not at every look
-            log.warning("%s", reason)
+        if reason != self.problem and self.report:
+            log.warning("%s", self.explain(reason))
         self.problem = reason
         self.close()
 
+    def explain(self, reason: str | None = None) -> str:
+        """The sentence for a damaged index: what is wrong and what repairs it."""
+        return (f"The search index at {self.path}: {reason or self.problem}; "
+                "it needs a rebuild from the store (`catalogue reindex`).")
+
     def _snapshot(self, recover: bool = False, attempts: int = 3):
         """The current (searcher, table), reopened when the index changed; call under the lock."""
-        gen = current_generation(self.path)
-        if gen is None:
+        gen, pointer_problem = read_pointer(self.path)
+        if gen is None and pointer_problem is None:  # a new index: an empty generation to start from
             folder, _ = build_generation(self.path, [], None)
             swap_in(self.path, folder)
             gen = folder
+        if pointer_problem is not None:
+            if attempts > 1 and read_pointer(self.path)[0] != gen:
+                return self._snapshot(recover, attempts - 1)  # a rebuild swapped CURRENT meanwhile
+            return self._broken(pointer_problem, recover)
         failure = None
         # Whoosh leaves a damaged TOC file open when it fails to read it (a ResourceWarning when
         # the exception is freed): the failure is reported below instead
@@ -115,23 +130,32 @@ class SearchIndex:
                     self._searcher, self._table = searcher, DocTable(searcher, self._segments, gen)
                 self.needs_rebuild = False
                 self.problem = None
+            except RecoveryNeeded as exc:  # no table of contents, another row format
+                failure = str(exc)
             except Exception as exc:  # a damaged folder raises anything from EOFError to struct.error
-                failure = f"{type(exc).__name__}: {exc}"
+                failure = f"{gen.name} cannot be opened ({type(exc).__name__}: {exc})"
+            if failure is not None:
+                # Whoosh also leaves open the files of a segment it could read only in part (a
+                # postings file gone, the terms file open): free them here, where they are expected
+                self.close()
+                gc.collect()
         if failure is None:
             return self._searcher, self._table
         if attempts > 1 and current_generation(self.path) != gen:
             # a rebuild swapped in another generation (and pruned this one) while we opened it
             self.close()
             return self._snapshot(recover, attempts - 1)
-        self._mark_broken(f"The search index at {gen} cannot be opened ({failure}); "
-                          "it needs a rebuild from the store (`catalogue reindex`).")
+        return self._broken(failure, recover)
+
+    def _broken(self, problem: str, recover: bool):
+        self._mark_broken(problem)
         if recover and self.source is not None:
             self._recover()
             return self._searcher, self._table
-        raise RecoveryNeeded(self.problem)
+        raise RecoveryNeeded(self.explain())
 
     def _recover(self) -> None:
-        log.warning("rebuilding the search index at %s from the store", self.path)
+        log.warning("search index at %s: %s; rebuilding it from the store", self.path, self.problem)
         records, extras, *generation = self.source()
         self.rebuild(records, extras, generation[0] if generation else None)
         self._snapshot()
@@ -170,7 +194,7 @@ class SearchIndex:
         """Record that the index in use reflects ``generation`` (a replay that wrote nothing)."""
         gen = current_generation(self.path)
         if gen is None:
-            raise RecoveryNeeded(f"The search index at {self.path} has no generation yet; rebuild it.")
+            raise RecoveryNeeded(self.explain(read_pointer(self.path)[1] or "it has no generation yet"))
         write_applied(gen, generation)
 
     def update(self, records: Iterable[Standard], extras: dict | None = None, delete_keys: Iterable[str] = (),
@@ -184,7 +208,7 @@ class SearchIndex:
         gen = current_generation(self.path)
         try:
             if gen is None:
-                raise RecoveryNeeded(f"The search index at {self.path} has no generation yet; rebuild it.")
+                raise RecoveryNeeded(read_pointer(self.path)[1] or "it has no generation yet")
             write_batch(gen, records, extras, list(delete_keys), self.lock_timeout, generation)
         except OSError:
             if current_generation(self.path) == gen:
@@ -196,7 +220,7 @@ class SearchIndex:
             with self._lock:
                 self._mark_broken(str(exc))
                 if self.source is None:
-                    raise
+                    raise RecoveryNeeded(self.explain()) from exc
                 self._recover()
 
     # --- reading ------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from catalogue.designation import DesignationError, parse_designation, try_parse
-from catalogue.errors import CatalogueError, StoreError, UsageError
+from catalogue.errors import CatalogueError, StoreBusy, StoreError, UsageError
 from catalogue.i18n import choose_language, gettext
 from catalogue.records import STATUSES, ClassNode, Committee, Problem, Reading, Standard
-from catalogue.store import Store, now_iso
+from catalogue.store import Store, is_busy, now_iso
 
 from .detect import plan_inputs
 from .files import name_is_utf8, refusal, shown_name
@@ -28,6 +28,10 @@ from .progress import NoProgress, Progress
 
 #: The biggest single file a whole-file reader is given (the largest real source file is 16 MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: How long an ingest waits for another process writing the catalogue (another ingest's file,
+#: a web request), in seconds; ``CATALOGUE_INGEST_WAIT`` overrides. A file of the real ISO
+#: archive is one transaction of a few minutes.
+INGEST_WAIT = float(os.environ.get("CATALOGUE_INGEST_WAIT") or 900)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SLUG = re.compile(r"[^a-z0-9.]+")
 
@@ -36,10 +40,6 @@ class StrictStop(CatalogueError):
     """--strict: the first problem stops the run and nothing is written."""
 
     exit_code = 1
-
-
-class StoreLocked(StoreError):
-    """Another process held the catalogue's write lock longer than the store waits for it."""
 
 
 class _FileRejected(Exception):
@@ -229,6 +229,7 @@ def ingest_paths(
             if not module.takes_encoding:
                 raise UsageError(f"--encoding applies to text files a reader decodes itself; "
                                  f"the {module.name} reader of {path} decides its encoding from the file.")
+    store.write_wait = INGEST_WAIT
     if strict and not dry_run:
         with _landing(store, "this run"):
             for path, module in modules:
@@ -287,18 +288,18 @@ def _nothing_landed(fr: FileReport, progress: Progress) -> None:
 def _landing(store: Store, what: str):
     """One transaction for ``what`` (a file, or the whole --strict run); a write the disk
     refuses rolls it back and becomes one sentence, never a traceback; so does a write lock
-    another process holds longer than the store waits (``CATALOGUE_LOCK_TIMEOUT``)."""
+    another process holds longer than the store waits (``INGEST_WAIT``) is StoreBusy."""
     try:
         with store.transaction():
             yield
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):  # SQLITE_BUSY: "database is locked"
-            raise StoreError(f"the catalogue {store.path} could not be written ({exc}); nothing of {what} "
-                             "was written.") from exc
-        raise StoreLocked(f"the catalogue {store.path} is locked: another process (an ingest, a reindex or "
-                          f"the web's register) held its write lock for more than {store.lock_timeout:g} s; "
-                          f"nothing of {what} was written. Run it again when that process has finished.") from exc
+    except StoreBusy as exc:
+        raise StoreBusy(exc.path, exc.waited, what) from exc
+    except MemoryError as exc:  # the transaction rolled back: the catalogue is as it was
+        raise StoreError(f"the catalogue ran out of memory while reading or writing {what}; "
+                         "nothing of it was written.") from exc
     except sqlite3.Error as exc:
+        if is_busy(exc):  # a lock met mid-way (SQLite's own wait ran out): not a failing disk
+            raise StoreBusy(store.path, store.write_wait, what) from exc
         if "full" in str(exc):  # SQLITE_FULL: "database or disk is full"
             reason = f"the disk holding the catalogue {store.path} is full ({exc})"
         else:  # e.g. "disk I/O error" when a write fails with EFBIG or EIO

@@ -333,7 +333,8 @@ def test_a_cut_tar_xz_lands_nothing_and_says_it_was_cut(home, tmp_path):
 
 def test_a_locked_store_is_reported_as_locked_not_as_a_write_failure(home, tmp_path, monkeypatch):
     """Old: "could not be written (database is locked)", as if the disk had refused the write."""
-    monkeypatch.setenv("CATALOGUE_LOCK_TIMEOUT", "0.5")
+    from ingest import pipeline
+    monkeypatch.setattr(pipeline, "INGEST_WAIT", 0.5)  # CATALOGUE_INGEST_WAIT, read when the module loads
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps(GOOD_LINES[2]) + "\n", encoding="utf-8")
     holder = sqlite3.connect(home / "catalogue.sqlite3", isolation_level=None)
@@ -344,6 +345,6 @@ def test_a_locked_store_is_reported_as_locked_not_as_a_write_failure(home, tmp_p
         holder.execute("ROLLBACK")
         holder.close()
     assert result.exit_code != 0
-    assert "is locked: another process" in result.output and "held its write lock for more than 0.5 s" in result.output
+    assert "another process is writing the catalogue" in result.output and "(waited 0.5 s for it)" in result.output
     assert "could not be written" not in result.output
     assert GOOD_LINES[2]["designation"] not in designations(home)

@@ -8,6 +8,7 @@ Delays come from a seeded random source; the seed is printed (replay with FAULT_
 from __future__ import annotations
 
 import json
+import logging
 import resource
 import shutil
 import signal
@@ -310,3 +311,208 @@ def test_write_error_from_a_file_size_limit_changes_nothing(tmp_path, small_home
 
     check_disk_full_run(home, big, result, before_counts, before_keys)
     check_index_agrees(home)
+
+
+# --------------------------------------------------------------------------- a damaged index (issue 14)
+def _gen(home: Path) -> Path:
+    from index.writer import current_generation
+
+    return current_generation(home / "index")
+
+
+def _truncate(path: Path, size: int) -> None:
+    path.write_bytes(path.read_bytes()[:size])
+
+
+#: Every way the issue's probes (and a power cut or a careless hand) leave the index folder:
+#: (what is done to it, what the one message names). Each is rebuilt from the store.
+DAMAGES = {
+    "CURRENT names a missing generation": (
+        lambda h: (h / "index" / "CURRENT").write_text("gen-0-1\n", encoding="ascii"), "CURRENT names gen-0-1, which is not there"),
+    "CURRENT is empty": (lambda h: (h / "index" / "CURRENT").write_bytes(b""), "CURRENT is empty"),
+    "CURRENT holds bytes that name no folder": (
+        lambda h: (h / "index" / "CURRENT").write_bytes(b"\x00\xff../../etc"), "which is not the name of a generation folder"),
+    "a segment's postings file is gone": (
+        lambda h: next(_gen(h).glob("*.pst")).unlink(), "cannot be opened (FileNotFoundError"),
+    "a segment's terms file is gone": (lambda h: next(_gen(h).glob("*.trm")).unlink(), "cannot be opened (FileNotFoundError"),
+    "the table of contents is cut short": (lambda h: _truncate(next(_gen(h).glob("*.toc")), 20), "cannot be opened ("),
+    "the table of contents is gone": (lambda h: next(_gen(h).glob("*.toc")).unlink(), "holds no index (no table of contents"),
+    "the row format is gone": (lambda h: (_gen(h) / "row-format").unlink(), "row format none"),
+    "the generation folder is empty": (
+        lambda h: [p.unlink() for p in _gen(h).iterdir()], "holds no index (no table of contents"),
+    "the generation folder is a file": (
+        lambda h: (shutil.rmtree(g := _gen(h)), g.write_text("x")), "which is not there"),
+    "the index folder is gone": (lambda h: shutil.rmtree(h / "index"), "it is missing"),
+    "a file stands where the index folder belongs": (
+        lambda h: (shutil.rmtree(h / "index"), (h / "index").write_text("x")), "a file stood where the index folder belongs"),
+    "the applied generation is unreadable": (
+        lambda h: (_gen(h) / "applied").write_bytes(b"\xff\x00"), "records no store generation"),
+}
+REBUILT = "rebuilding it from the store"
+
+
+def rebuild_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if REBUILT in line]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_search_on_a_damaged_index_rebuilds_it_and_says_so_once(damage, small_home, tmp_path):
+    home = copy_home(small_home, tmp_path / "home")
+    do, named = DAMAGES[damage]
+    do(home)
+
+    first = run_cli(home, "search", "ISO 5208", "--json")
+
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr
+    [said] = rebuild_lines(first.stderr)
+    assert named in said, said
+    assert json.loads(first.stdout)["hits"][0]["key"] == "iso-5208-2015"
+    assert in_step(home)
+    again = run_cli(home, "search", "valves", "--json")
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+    assert json.loads(again.stdout)["total"] == json.loads(run_cli(small_home, "search", "valves", "--json").stdout)["total"]
+
+
+@pytest.mark.parametrize("damage", ["CURRENT names a missing generation", "a segment's postings file is gone",
+                                    "the table of contents is cut short", "a file stands where the index folder belongs"])
+def test_serve_on_a_damaged_index_rebuilds_it_before_the_first_request_and_says_so_once(damage, small_home, tmp_path,
+                                                                                      caplog):
+    import threading
+    import urllib.request
+
+    from catalogue.web.serve import make_server
+    from test_web_serve import stop_server
+
+    home = copy_home(small_home, tmp_path / "home")
+    do, named = DAMAGES[damage]
+    do(home)
+    with caplog.at_level(logging.WARNING):
+        server = make_server(home, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.effective_port}/search.json?q=ISO+5208", timeout=30) as r:
+            assert r.status == 200
+            assert json.loads(r.read())["hits"][0]["key"] == "iso-5208-2015"
+    finally:
+        stop_server(server, thread)
+    said = [r.getMessage() for r in caplog.records if REBUILT in r.getMessage()]
+    assert len(said) == 1 and named in said[0], said
+    assert in_step(home)
+
+
+def test_an_index_damaged_while_serving_is_rebuilt_in_the_background(small_home, tmp_path, caplog):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from catalogue.web.security import HEADERS
+    from catalogue.web.serve import make_server
+    from test_web_serve import stop_server
+
+    home = copy_home(small_home, tmp_path / "home")
+    server = make_server(home, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+
+    def get(path):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept-Language": "en"}),
+                                        timeout=30) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return exc.code, exc.headers, exc.read()
+
+    try:
+        assert get("/search.json?q=valves")[0] == 200
+        with caplog.at_level(logging.WARNING):
+            DAMAGES["CURRENT names a missing generation"][0](home)
+            answers = []
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                answers.append(get("/search.json?q=ISO+5208&page_size=3"))
+                if answers[-1][0] == 200:
+                    break
+                time.sleep(0.2)
+            record = get("/standards/iso-5208-2015.json")  # pages that read the store never stopped
+    finally:
+        stop_server(server, thread)
+    print("answers while rebuilding", [a[0] for a in answers])
+    assert answers[-1][0] == 200 and json.loads(answers[-1][2])["hits"][0]["key"] == "iso-5208-2015"
+    for status, headers, body in answers[:-1]:  # while the rebuild ran: a sentence, not a 500
+        assert status == 503, body
+        assert headers["Retry-After"] == "30"
+        assert json.loads(body)["error"] == "The search index is being rebuilt from the store; try again in a minute."
+        assert all(headers[name] == value for name, value in HEADERS.items())
+    assert record[0] == 200
+    said = [r.getMessage() for r in caplog.records if REBUILT in r.getMessage()]
+    assert len(said) == 1 and "CURRENT names gen-0-1, which is not there" in said[0], said
+
+
+@pytest.mark.parametrize("damage, files", [
+    ("a table file is cut short", "side-*.bnd"), ("a row file is garbage", "side-*.rows"),
+    ("a commit table is garbage", "table-*.bnd"), ("a postings array is garbage", "post-*.npy"),
+    ("a postings term list is garbage", "post-*.terms")])
+def test_damaged_derived_table_files_are_rewritten_without_a_rebuild(damage, files, small_home, tmp_path):
+    home = copy_home(small_home, tmp_path / "home")
+    damaged = sorted(_gen(home).glob(files))
+    assert damaged, files
+    for path in damaged:
+        path.write_bytes(b"\x93NUMPY garbage" if path.suffix == ".npy" else b"\x00garbage")
+
+    found = run_cli(home, "search", "ISO 5208", "--json")
+
+    assert found.returncode == 0, found.stderr
+    assert "Traceback" not in found.stderr and not rebuild_lines(found.stderr), found.stderr
+    assert json.loads(found.stdout)["hits"][0]["key"] == "iso-5208-2015"
+    assert json.loads(run_cli(home, "search", "valves", "--json").stdout) == \
+        json.loads(run_cli(small_home, "search", "valves", "--json").stdout)
+
+
+def test_an_ingest_into_an_index_with_damaged_stored_fields_rebuilds_it_once(small_home, tmp_path):
+    # Searches read rows from the table files, so a cut stored-fields file goes unnoticed until
+    # Whoosh merges segments while writing: the ingest then rebuilds instead of failing forever.
+    home = copy_home(small_home, tmp_path / "home")
+    for col in _gen(home).glob("*_stored.col"):
+        _truncate(col, 100)
+    files = []
+    for i in range(12):  # a dozen one-record commits: Whoosh merges the small segments
+        files.append(tmp_path / f"one-{i:02d}.jsonl")
+        files[-1].write_text(json.dumps({"designation": f"ISO {9900 + i}:2020", "titles": {"en": f"Test {i}"}}) + "\n",
+                             encoding="utf-8")
+
+    result = run_cli(home, "ingest", *files)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    said = rebuild_lines(result.stderr)
+    assert len(said) == 1 and "writing into it failed" in said[0], result.stderr
+    assert "retried on next use" not in result.stderr
+    check_index_agrees(home)
+    assert run_cli(home, "search", "ISO 9911", "--json").returncode == 0
+
+
+def test_an_index_that_cannot_be_rebuilt_is_one_sentence_and_the_store_still_answers(small_home, tmp_path):
+    disk = tmp_path / "home" / "index"
+    home = copy_home(small_home, tmp_path / "home")
+    saved = tmp_path / "saved-index"
+    shutil.move(str(home / "index"), saved)
+    mount_tmpfs(disk, "16m")
+    try:
+        shutil.copytree(saved, disk, dirs_exist_ok=True)
+        (disk / "CURRENT").write_text("gen-0-1\n", encoding="ascii")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+
+        found = run_cli(home, "search", "valves")
+        shown = run_cli(home, "show", "ISO 5208:2015")
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+    assert found.returncode == 2 and "Traceback" not in found.stderr
+    lines = found.stderr.strip().splitlines()
+    assert lines[-1].startswith("Error: The search index at ") and "CURRENT names gen-0-1, which is not there" in lines[-1]
+    assert "It could not be rebuilt now: OSError: [Errno 30] Read-only file system" in lines[-1]
+    assert len([line for line in lines if "could not be brought in step" in line]) == 1, lines
+    assert shown.returncode == 0 and "ISO 5208:2015" in shown.stdout

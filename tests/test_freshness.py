@@ -117,7 +117,7 @@ def test_an_unusable_index_is_rebuilt_once_and_says_so_once(demo, damage, caplog
     if damage == "pointer to a missing folder":
         (index_dir / "CURRENT").write_text("gen-0-0\n", encoding="utf-8")
     elif damage == "segment file gone":
-        next(folder.glob("*.seg")).unlink()
+        next(folder.glob("*.pst")).unlink()  # segments are separate files (writer.COMPOUND): a postings file
     elif damage == "no generation recorded":
         (folder / APPLIED).unlink()
     else:

@@ -151,7 +151,7 @@ def test_held_write_lock_reports_recovery_needed(ix, caplog):
     try:
         with caplog.at_level(logging.WARNING), pytest.raises(RecoveryNeeded, match="locked by another writer"):
             ix.update([BREAKER])
-        assert "rebuild it with `catalogue reindex`" in caplog.text
+        assert "it needs a rebuild from the store (`catalogue reindex`)" in caplog.text
         assert ix.needs_rebuild
     finally:
         lock.release()

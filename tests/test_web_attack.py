@@ -24,6 +24,7 @@ from lxml import etree
 from werkzeug.test import EnvironBuilder
 
 from catalogue.web.security import CSP, HEADERS
+from conftest import ROOT
 from test_web_support import app, client, soup_of, text_of, web_home  # noqa: F401 - fixtures
 
 #: Every GET route, with a real value in each path variable, and the twins.
@@ -137,10 +138,10 @@ def test_security_headers_on_errors_redirects_posts_and_other_methods(client, we
         "400 missing csrf": client.post("/check", data={"text": "ISO 5208"}),
         "404 static": client.get("/static/no-such-file.css"),
         "404 json": client.get("/standards/nope-1.json"),
-        "400 put without token": client.put("/search"),
+        "405 put without token": client.put("/search"),
         "405 post": client.post("/search", headers={"X-CSRF-Token": token}),
         "405 delete": client.delete("/standards/iso-5208-2015", headers={"X-CSRF-Token": token}),
-        "413 body": small.test_client().post("/search", data=b"x" * 1000, headers={"Content-Type": "text/plain"}),
+        "413 body": small.test_client().post("/login", data=b"x" * 1000, headers={"Content-Type": "text/plain"}),
         "414 address": client.get("/search?" + "&".join(f"publisher=P{i}" for i in range(800))),
         "200 head": client.head("/search?q=valve"),
         "200 options": client.options("/search"),
@@ -155,6 +156,8 @@ def test_security_headers_on_errors_redirects_posts_and_other_methods(client, we
         assert response.headers["Content-Security-Policy"] == CSP, name
         for header, value in HEADERS.items():
             assert response.headers.get(header) == value, (name, header)
+        if status == 405:  # RFC 9110: a 405 names the methods the address takes
+            assert response.headers["Allow"] in ("GET, HEAD, OPTIONS", "GET, HEAD, OPTIONS, POST"), name
 
 
 def test_session_and_language_cookies_are_http_only_and_same_site(client):
@@ -396,3 +399,86 @@ def test_error_pages_and_echoes_of_the_query_are_escaped(client, url):
         assert response.headers["Content-Security-Policy"] == CSP
     else:
         assert b"<script>alert(5)" not in response.data
+
+
+# ------------------------------------------------------------------ the Host header is never a link (issue 14)
+
+#: Every answer that names the catalogue by an absolute address: feeds, OpenSearch, permalinks,
+#: citations, exports; and the redirects, whose Location must not name another host either.
+ABSOLUTE = ["/feed.atom", "/opensearch.xml", "/standards/iso-5208-2015.json", "/standards/iso-5208-2015.ris",
+            "/standards/iso-5208-2015.bib", "/systems/valves/feed.atom", "/schemes/mccb/feed.atom",
+            "/benchmarking/review.atom"]
+REDIRECTS = ["/standards/iso-5208", "/resolve?ref=iso5208", "/standards/iso-5208.json"]
+EVIL = "evil.example"
+
+
+def base_app(web_home, base: str | None):  # noqa: F811 - the fixture's value
+    from catalogue.web import create_app
+
+    config = {"CATALOGUE_HOME": str(web_home), "TESTING": True, "RESPONSE_CACHE_ENTRIES": 64}
+    if base:
+        config["BASE_URL"] = base
+    return create_app(config)
+
+
+@pytest.mark.parametrize("base, expected", [(None, "http://localhost"),
+                                            ("https://museum.example/catalogue/", "https://museum.example/catalogue")])
+def test_links_come_from_the_base_url_never_from_the_host_header(web_home, base, expected):  # noqa: F811
+    application = base_app(web_home, base)
+    try:
+        honest, hostile = application.test_client(), application.test_client()
+        for path in ABSOLUTE:
+            # the hostile request first: were the Host header used, the cache would keep its links
+            bad = hostile.get(path, headers={"Host": EVIL, "X-Forwarded-Host": EVIL, "Accept-Language": "en"})
+            good = honest.get(path, headers={"Accept-Language": "en"})
+            assert bad.status_code == good.status_code == 200, path
+            body = bad.get_data(as_text=True)
+            assert EVIL not in body, path
+            assert expected + "/" in body, path
+            assert bad.data == good.data, path
+        for path in REDIRECTS:
+            moved = hostile.get(path, headers={"Host": EVIL})
+            assert moved.status_code == 302, path
+            location = moved.headers["Location"]
+            assert EVIL not in location and location.startswith(urlsplit(expected).path + "/standards/"), location
+        permalink = hostile.get("/standards/iso-5208-2015.json", headers={"Host": EVIL}).get_json()["permalink"]
+        assert permalink == expected + "/standards/iso-5208-2015"
+    finally:
+        cat = application.extensions.get("catalogue")
+        if cat is not None:
+            cat.close()
+
+
+def test_a_base_url_with_a_path_serves_behind_a_front_that_keeps_or_strips_it(web_home):  # noqa: F811
+    application = base_app(web_home, "https://museum.example/catalogue")
+    try:
+        c = application.test_client()
+        kept, stripped = c.get("/catalogue/search?q=valves"), c.get("/search?q=valves")
+        assert kept.status_code == stripped.status_code == 200
+        assert kept.data == stripped.data
+        assert 'href="/catalogue/standards/' in kept.get_data(as_text=True)
+    finally:
+        application.extensions["catalogue"].close()
+
+
+@pytest.mark.parametrize("bad", ["ftp://museum.example", "museum.example", "https://", "https://a.example/?x=1",
+                                 "https://user:pw@a.example", "https://a.example/#top", "https://a example"])
+def test_a_base_url_that_is_no_web_address_is_refused(web_home, bad):  # noqa: F811
+    from catalogue.errors import UsageError
+
+    with pytest.raises(UsageError, match="is not an http:// or https:// address"):
+        base_app(web_home, bad)
+
+
+def test_serve_refuses_a_wrong_base_url_before_loading_anything(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "catalogue.cli", "--home", str(tmp_path / "none"), "--lang", "en",
+                           "serve", "--base-url", "ftp://museum.example", "--port", "0"],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        "Error: The base URL 'ftp://museum.example' is not an http:// or https:// address like "
+        "https://museum.example/catalogue (no query, fragment or user name).")
+    assert not (tmp_path / "none").exists()

@@ -49,6 +49,11 @@ def stop_server(server, thread: threading.Thread) -> None:
     thread.join(timeout=10)
     server.task_dispatcher.shutdown()
     assert not thread.is_alive(), "the server loop did not stop"
+    # The app's catalogue holds the index files open (segments are separate files): close them
+    # here rather than leave them to the garbage collector (a ResourceWarning in a later test).
+    catalogue = server.flask_app.extensions.get("catalogue")
+    if catalogue is not None:
+        catalogue.close()
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:

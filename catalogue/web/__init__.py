@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         DEBUG=False,
         CATALOGUE_SITE_NAME="Wenzhou Standards Museum catalogue",
+        # The public address every absolute link is built from (catalogue/web/baseurl.py).
+        BASE_URL=os.environ.get("CATALOGUE_BASE_URL") or "",
     )
     if test_config:
         app.config.update(test_config)
@@ -78,6 +80,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # Last, so the cache wraps everything above (hooks and blueprints) and sees final answers.
     cache.init_app(app)
+    from . import baseurl
+
+    # In front of the cache: every request looks addressed to the configured base URL.
+    baseurl.init_app(app)
     return app
 
 
@@ -97,7 +103,7 @@ def get_catalogue():
         if cat is None:
             from catalogue.service import Catalogue
 
-            cat = Catalogue(app.config["CATALOGUE_HOME"])
+            cat = Catalogue(app.config["CATALOGUE_HOME"], repair_in_background=True)
             try:
                 cat.index  # noqa: B018 - open (or rebuild) the index now, not inside a user's search
             except Exception:

@@ -110,7 +110,7 @@ def login_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_user() is None:
-            if wants_json() or request.method != "GET":
+            if wants_json() or request.method not in ("GET", "HEAD"):
                 raise Unauthorized(description=_("Sign in to use this page."))
             return redirect(url_for("accounts.show_login", next=request.full_path.rstrip("?")), 302)
         return view(*args, **kwargs)
@@ -199,7 +199,7 @@ def login_page(status: int = 200, error: str = "", login: str = "", next_path: s
 
 def show_login():
     """``/login``: the form (GET); POST checks the name and password and opens a session."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         user = current_user()
         if user is not None:
             if wants_json():

@@ -47,6 +47,8 @@ from flask import Flask, current_app, request
 from flask.globals import request_ctx
 from werkzeug.http import parse_cookie
 
+from index.writer import GEN_NAME
+
 from .i18n import choose_language
 from .render import choose_twin
 
@@ -160,8 +162,8 @@ class IndexWatch:
                     named = (ident, fp.read().strip())
                 self._named = named
             name = named[1]
-            if not name:
-                return (name, None)
+            if not GEN_NAME.fullmatch(name):  # empty or damaged: no folder of ours to look into
+                return (name[:40], None)
             path = os.path.join(self.index_dir, name, "applied")
             ast = os.stat(path)
             aident = (path, ast.st_ino, ast.st_mtime_ns, ast.st_size)

@@ -221,7 +221,7 @@ def refusal(message: str, status: int):
 
 def show_check():
     """``/check``: the empty form (GET), or the checked references (POST)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         data = page_data()
         if wants_json():
             data["csrf_token"] = csrf_token()

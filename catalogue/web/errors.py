@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
+from flask import Flask, jsonify, make_response
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from catalogue.errors import CatalogueError, CatalogueMissing, NotFound, StoreError, UsageError
+from catalogue.errors import CatalogueError, CatalogueMissing, IndexUnavailable, NotFound, StoreError, UsageError
 
 from .i18n import gettext as _
 from .render import wants_json
@@ -36,13 +36,15 @@ def status_of(error: Exception) -> int:
         return 400
     if isinstance(error, NotFound):
         return 404
-    if isinstance(error, (CatalogueMissing, StoreError)):
+    if isinstance(error, (CatalogueMissing, StoreError, IndexUnavailable)):
         return 503
     return 500
 
 
 def message_of(error: Exception, status: int) -> str:
     """The sentence shown to the user; HTTP errors get a translated sentence of our own."""
+    if isinstance(error, IndexUnavailable) and str(error).startswith("The search index is being rebuilt"):
+        return _("The search index is being rebuilt from the store; try again in a minute.")
     if isinstance(error, CatalogueError):
         return str(error)
     if status == 404:
@@ -63,7 +65,7 @@ def message_of(error: Exception, status: int) -> str:
 def handle_error(error: Exception):
     """Render any error as ``error.html`` or as the JSON error object, with its status."""
     status = status_of(error)
-    if status >= 500 and not isinstance(error, (CatalogueMissing, StoreError)):
+    if status >= 500 and not isinstance(error, (CatalogueMissing, StoreError, IndexUnavailable)):
         log.exception("unexpected error", exc_info=error)
     message = message_of(error, status)
     suggestions = getattr(error, "suggestions", [])
@@ -74,7 +76,11 @@ def handle_error(error: Exception):
         response = jsonify(data)
         response.status_code = status
     else:
-        response = render_page("error.html", **data, data=data), status
+        response = make_response(render_page("error.html", **data, data=data), status)
+    if isinstance(error, IndexUnavailable):
+        response.headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
 
 

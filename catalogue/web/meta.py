@@ -120,7 +120,7 @@ def suggest_designations(cat, prefix: str) -> list[str]:
         result = None
     if result is not None and any(m.kind in ("edition", "work", "series") for m in result.meanings):
         found.extend(hit["designation"] for hit in result.hits)
-    for item in cat.index.suggest(prefix, limit=SUGGESTIONS):
+    for item in cat.suggest(prefix, limit=SUGGESTIONS):  # a damaged index is repaired as for search
         if item not in found:
             found.append(item)
     return found[:SUGGESTIONS]

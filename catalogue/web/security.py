@@ -59,6 +59,8 @@ def check_csrf() -> None:
     """Refuse a posting request whose form field or header does not carry the session's token."""
     if request.method not in UNSAFE_METHODS or current_app.config.get("CSRF_DISABLED"):
         return
+    if request.routing_exception is not None:
+        return  # no route takes this (404, or 405 with Allow): nothing will be written
     expected = session.get(CSRF_FIELD, "")
     given = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER, "")
     if not expected or not given or not hmac.compare_digest(str(expected), str(given)):

@@ -31,23 +31,49 @@ log = logging.getLogger("catalogue.web")
 
 
 def make_server(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, threads: int = THREADS,
-                sock: socket.socket | None = None):
+                sock: socket.socket | None = None, base_url: str | None = None, **limits):
     """A waitress server for the catalogue under ``home``, bound but not yet running (port 0: any free port).
 
     Opens the catalogue (and its index) first, so a missing catalogue is reported at once
     (CatalogueMissing) rather than on the first request. ``sock``: an already listening socket
     to serve on instead of binding ``host:port`` (the pre-forked workers share one).
+    ``base_url``: the public address links are built from (else $CATALOGUE_BASE_URL, else the
+    address served on: :func:`default_base_url`). Slow and many clients are bounded, and
+    waitress's own error answers carry our headers (:mod:`catalogue.web.channels`); ``limits``
+    replace its bounds (connection_limit=100, header_seconds=1.0 ...).
     """
-    from waitress.server import create_server
-
     from . import create_app, get_catalogue
+    from .channels import create_guarded_server
 
-    app = create_app({"CATALOGUE_HOME": str(home)} if home else None)
-    with app.app_context():
-        get_catalogue()
+    config = {"CATALOGUE_HOME": str(home)} if home else {}
+    config["BASE_URL"] = base_url or os.environ.get("CATALOGUE_BASE_URL") or ""
     if sock is not None:
-        return create_server(app, sockets=[sock], threads=threads, ident="catalogue")
-    return create_server(app, host=host, port=port, threads=threads, ident="catalogue")
+        server = create_guarded_server(None, sockets=[sock], threads=threads, **limits)
+    else:
+        server = create_guarded_server(None, host=host, port=port, threads=threads, **limits)
+    try:
+        if not config["BASE_URL"]:
+            config["BASE_URL"] = default_base_url(server.effective_host, server.effective_port)
+        app = create_app(config)
+        with app.app_context():
+            get_catalogue()
+    except BaseException:
+        server.close()
+        raise
+    server.application = app
+    server.flask_app = app  # for whoever stops it: app.extensions["catalogue"].close()
+    return server
+
+
+def default_base_url(host: str, port: int) -> str:
+    """The address served on, as links name it: 'http://127.0.0.1:5000'. An address that means
+    "every interface" (0.0.0.0, ::) names no host a visitor can use: the server then says to
+    set --base-url."""
+    if host in ("0.0.0.0", "::", ""):
+        log.warning("serving on every interface without a base URL: links will name http://%s:%s; "
+                    "set `catalogue serve --base-url https://your.host` or CATALOGUE_BASE_URL", host or "0.0.0.0", port)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 def set_switch_interval(milliseconds: float) -> None:
@@ -62,18 +88,23 @@ def set_switch_interval(milliseconds: float) -> None:
     sys.setswitchinterval(max(0.0001, milliseconds / 1000))
 
 
-def serve(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, workers: int = 1) -> None:
+def serve(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, workers: int = 1,
+          base_url: str | None = None) -> None:
     """Serve the catalogue under ``home`` on http://host:port until stopped: serve('instance', '127.0.0.1', 5000, 2)."""
     set_switch_interval(SWITCH_INTERVAL_MS)  # the serving process only, inherited by forked workers
+    if base_url:
+        from .baseurl import parse_base_url
+
+        parse_base_url(base_url)  # a wrong one is a usage error now, not in every worker
     if workers <= 1 or not hasattr(os, "fork"):
-        server = make_server(home, host, port)
+        server = make_server(home, host, port, base_url=base_url)
         log.info("serving the catalogue on http://%s:%s", host, server.effective_port)
         try:
             server.run()
         finally:
             server.close()
         return
-    serve_workers(home, host, port, min(workers, MAX_WORKERS))
+    serve_workers(home, host, port, min(workers, MAX_WORKERS), base_url)
 
 
 def open_listen_socket(host: str, port: int) -> socket.socket:
@@ -99,11 +130,14 @@ def prepare_catalogue(home: str | os.PathLike | None) -> None:
     load_jieba()
 
 
-def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers: int) -> None:
+def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers: int,
+                  base_url: str | None = None) -> None:
     """Pre-fork ``workers`` waitress processes on one socket and look after them until stopped."""
     prepare_catalogue(home)
     sock = open_listen_socket(host, port)
-    log.info("serving the catalogue on http://%s:%s with %d workers", host, sock.getsockname()[1], workers)
+    bound = sock.getsockname()
+    base_url = base_url or os.environ.get("CATALOGUE_BASE_URL") or default_base_url(bound[0], bound[1])
+    log.info("serving the catalogue on http://%s:%s with %d workers", host, bound[1], workers)
     children: dict[int, int] = {}
     stopping = False
 
@@ -119,7 +153,7 @@ def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers:
     old_handlers = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         for slot in range(workers):
-            children[start_worker(home, sock, slot)] = slot
+            children[start_worker(home, sock, slot, base_url)] = slot
         while children:
             try:
                 pid, status = os.wait()
@@ -132,7 +166,7 @@ def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers:
                 continue
             log.warning("worker %d (pid %d) stopped with status %d; starting another", slot, pid, status)
             time.sleep(0.5)  # a worker that dies at once must not spin the machine
-            children[start_worker(home, sock, slot)] = slot
+            children[start_worker(home, sock, slot, base_url)] = slot
     finally:
         for s, handler in old_handlers.items():
             signal.signal(s, handler)
@@ -140,7 +174,7 @@ def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers:
         sock.close()
 
 
-def start_worker(home: str | os.PathLike | None, sock: socket.socket, slot: int) -> int:
+def start_worker(home: str | os.PathLike | None, sock: socket.socket, slot: int, base_url: str | None = None) -> int:
     """Fork one worker serving on ``sock``; answer its pid (the child never returns)."""
     pid = os.fork()
     if pid:
@@ -149,7 +183,7 @@ def start_worker(home: str | os.PathLike | None, sock: socket.socket, slot: int)
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        server = make_server(home, sock=sock)
+        server = make_server(home, sock=sock, base_url=base_url)
         server.run()
     except BaseException:  # the parent logs the exit and starts another worker
         log.exception("worker %d failed", slot)
