@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load_web import free_port, server_cpu_seconds, server_rss_mb, start_server  # noqa: E402
+from load_web import free_port, server_cpu_seconds, server_memory_mb, server_rss_mb, start_server  # noqa: E402
 
 #: Request kinds and their weights in the mix.
 MIX = {
@@ -263,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 t.join(args.seconds + args.timeout + 30)
             elapsed = time.time() - started
             result["rss_after_mb"] = round(server_rss_mb(server.pid))
+            result["memory_after_mb"] = server_memory_mb(server.pid)
             result["server_cpu_seconds"] = round(server_cpu_seconds(server.pid) - cpu_before, 1)
             result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
         finally:
@@ -281,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     header = (f"{sample['records']:,} records, {args.clients} clients, {args.workers} worker(s), cache "
               f"{'off' if args.no_cache else 'on'}, {elapsed:.0f} s, {overall['requests']:,} requests "
               f"({overall['per_second']:.0f}/s), {overall['errors']} errors, server RSS {result['rss_before_mb']} MB "
-              f"before, {result['rss_after_mb']} MB after, server CPU {result['server_cpu_seconds']} s "
+              f"before, {result['rss_after_mb']} MB after (own heap {result['memory_after_mb']['RssAnon']} MB, "
+              f"mapped index files {result['memory_after_mb']['RssFile']} MB), server CPU {result['server_cpu_seconds']} s "
               f"({1000 * result['server_cpu_seconds'] / max(1, overall['requests']):.1f} ms a request), "
               f"load average {result['loadavg_before'][0]} before, "
               f"{result['loadavg_after'][0]} after; server log tracebacks: {result['server_log_tracebacks']}")

@@ -96,7 +96,14 @@ def start_server(home: Path, port: int, log_path: Path, workers: int = 1, cache:
 
 def server_rss_mb(pid: int) -> float:
     """Resident memory of the server process and its children (the workers), in MB, from /proc."""
-    total = 0
+    return server_memory_mb(pid)["VmRSS"]
+
+
+def server_memory_mb(pid: int) -> dict[str, float]:
+    """``VmRSS`` of the server and its workers split as /proc tells it: ``RssAnon`` (the
+    process's own heap) and ``RssFile`` (pages of mapped files: the index's tables and postings,
+    shared by every worker and by the page cache), in MB."""
+    totals = {"VmRSS": 0, "RssAnon": 0, "RssFile": 0}
     todo = [pid]
     while todo:
         current = todo.pop()
@@ -106,10 +113,11 @@ def server_rss_mb(pid: int) -> float:
         except OSError:
             continue
         for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+            name = line.split(":", 1)[0]
+            if name in totals:
+                totals[name] += int(line.split()[1])
         todo.extend(int(c) for c in children)
-    return total / 1024
+    return {name: round(kb / 1024, 1) for name, kb in totals.items()}
 
 
 def server_cpu_seconds(pid: int) -> float:
