@@ -30,7 +30,13 @@ def keys(result):
 
 
 def test_real_counts_and_facets(iec):
-    result = iec.search("")
+    # one hit per standard: the page's 100 editions, amendments and consolidated versions are
+    # 47 standards, and facets count standards
+    grouped = iec.search("")
+    assert grouped.total == 47
+    assert grouped.facets["status"] == [["current", 25], ["replaced", 20], ["withdrawn", 2]]
+    assert grouped.facets["decade"] == [["2010s", 28], ["2000s", 23], ["1990s", 3], ["1920s", 1]]
+    result = iec.search("", group="none")
     assert result.total == 100
     assert result.facets["status"] == [["replaced", 56], ["current", 39], ["withdrawn", 5]]
     assert result.facets["ics"][:2] == [["33", 86], ["01", 10]]
@@ -38,9 +44,12 @@ def test_real_counts_and_facets(iec):
 
 
 def test_real_undated_designation_lists_base_then_supplements(iec):
-    assert keys(iec.search("IEC 60027-1")) == [
-        "iec-60027-1-1992", "iec-60027-1-1992-amd-2-2005", "iec-60027-1-1992-amd-1-1997",
-        "iec-60027-1-1992-cor-1-1993", "iec-60027-1-1992-amd-1-1997-amd-2-2005-csv"]
+    supplements = ["iec-60027-1-1992-amd-2-2005", "iec-60027-1-1992-amd-1-1997",
+                   "iec-60027-1-1992-cor-1-1993", "iec-60027-1-1992-amd-1-1997-amd-2-2005-csv"]
+    assert keys(iec.search("IEC 60027-1", group="none")) == ["iec-60027-1-1992"] + supplements
+    grouped = iec.search("IEC 60027-1")  # one standard, its supplements folded under the base
+    assert keys(grouped) == ["iec-60027-1-1992"]
+    assert [m["key"] for m in grouped.hits[0]["group"]["members"]] == supplements
 
 
 def test_real_dated_designation_any_spelling(iec):
