@@ -445,12 +445,14 @@ def test_demo_systems_and_schemes_are_reachable_from_home(demo_client):
     assert home.select_one("#entry-systems")["href"] == "/systems/"
     systems = demo_client.get("/systems.json").get_json()["systems"]
     found = {s["id"]: (s["total"], {k: v for k, v in s["counts"].items() if v}) for s in systems}
+    # the museum's demo holds every member but JIS B 2071 and GB/T 21465, which no source we
+    # could read catalogues (catalogue/demo_data/unsourced.txt): both in the valves system
     assert found == {
-        "auto-parts": (20, {"current": 13, "missing": 7}),
-        "eyewear": (13, {"current": 10, "missing": 3}),
-        "footwear-leather": (18, {"current": 12, "missing": 6}),
-        "low-voltage": (30, {"current": 14, "replaced": 1, "missing": 15}),
-        "valves": (55, {"current": 20, "replaced": 1, "withdrawn": 1, "missing": 33}),
+        "auto-parts": (20, {"current": 19, "upcoming": 1}),
+        "eyewear": (13, {"current": 12, "withdrawn": 1}),
+        "footwear-leather": (18, {"current": 18}),
+        "low-voltage": (30, {"current": 29, "replaced": 1}),
+        "valves": (55, {"current": 50, "replaced": 2, "withdrawn": 1, "missing": 2}),
     }
     schemes = demo_client.get("/schemes.json").get_json()["schemes"]
     assert [s["id"] for s in schemes] == ["mccb", "spectacle-frames", "steel-gate-valves"]
