@@ -49,12 +49,6 @@ BUILD_LIMIT_MB = 256
 #: BytesIO in every process that opens them (118 MB of the real catalogue per process, measured);
 #: separate files are read on demand from the page cache instead.
 COMPOUND = False
-#: A batch this small (records written and keys deleted) commits as a segment of its own, without
-#: merging the folder's other segments, while the folder holds fewer than MAX_SEGMENTS: a
-#: librarian's one-row correction then writes one row, not the recent segments Whoosh would fold
-#: into it. Past MAX_SEGMENTS, or for larger batches, Whoosh's own policy merges small segments.
-SMALL_BATCH = 1000
-MAX_SEGMENTS = 16
 
 
 #: What a generation folder is called (``gen-<time_ns>-<pid>``); CURRENT names nothing else.
@@ -359,7 +353,6 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
     (a writer that died mid-way, or one that never finishes) or the index cannot be opened.
     """
     check_format(folder)
-    delete_keys = list(delete_keys)
     try:
         ix = DurableStorage(str(folder)).open_index()
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder
@@ -378,8 +371,7 @@ def write_batch(folder: Path, records: Iterable[Standard], extras: dict | None,
             writer.delete_by_term("key", key)
         for doc in docs:
             writer.update_document(**doc)
-        small = len(docs) + len(delete_keys) <= SMALL_BATCH and len(writer.segments) < MAX_SEGMENTS
-        writer.commit(merge=not small)
+        writer.commit()
     except BaseException:
         writer.cancel()
         raise

@@ -406,33 +406,3 @@ def test_pages_follow_one_order_however_far_one_pages(tmp_path, monkeypatch, gro
         assert len(set(paged)) == len(paged)
     finally:
         index.close()
-
-
-def test_one_record_updates_write_their_own_segment_and_the_count_stays_bounded(tmp_path):
-    """A one-row update commits a one-document segment (nothing else is rewritten) until the
-    folder holds MAX_SEGMENTS segments; then Whoosh merges small ones, so searches never face an
-    unbounded number of segments."""
-    from whoosh.index import open_dir
-
-    from index import writer as writer_module
-
-    def segment_sizes(index) -> list[int]:
-        ix = open_dir(str(current_generation(index.path)))
-        try:
-            return sorted(seg.doc_count_all() for seg in ix._segments())
-        finally:
-            ix.close()
-
-    index = SearchIndex(tmp_path / "index")
-    try:
-        index.rebuild(make_records(60, 3, "s"))
-        assert segment_sizes(index) == [60]
-        index.update(make_records(1, 4, "one"))
-        assert segment_sizes(index) == [1, 60]  # the 60 untouched
-        for i in range(3 * writer_module.MAX_SEGMENTS):
-            index.update(make_records(1, 5 + i, f"u{i}"))
-            assert len(segment_sizes(index)) <= writer_module.MAX_SEGMENTS + 1
-        assert index.count() == 60 + 1 + 3 * writer_module.MAX_SEGMENTS
-        assert {f"u{i}-0" for i in range(3 * writer_module.MAX_SEGMENTS)} <= index.keys()
-    finally:
-        index.close()
