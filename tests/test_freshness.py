@@ -91,7 +91,7 @@ def test_a_one_row_ingest_replays_only_the_rows_it_wrote(demo, tmp_path):
         # Whoosh's merge policy may fold the recent small segments (the demo's last files) into
         # the new one: bounded by them, never the catalogue's bulk
         assert len(new) == 1 and sum(new.values()) < 0.3 * cat.store.count()
-        assert kept + sum(new.values()) == sum(segments_before.values()) + len(written)
+        assert kept + sum(new.values()) <= sum(segments_before.values()) + len(written)  # a merge drops deleted rows
         assert cat.in_step()
         hits = cat.search("ISO 12238:2023").to_json()["hits"]
         assert hits[0]["key"] == "iso-12238-2023"
