@@ -128,7 +128,7 @@ def main() -> int:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--backend", choices=("whoosh", "typesense"), default="whoosh")
     args = parser.parse_args()
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     nodes = []
     if args.backend == "typesense":
