@@ -141,7 +141,7 @@ def main() -> int:
     parser.add_argument("--show-skipped", action="store_true")
     parser.add_argument("--backend", choices=("whoosh", "typesense"), default="whoosh")
     args = parser.parse_args()
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     nodes = []
     if args.backend == "typesense":

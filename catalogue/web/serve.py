@@ -123,7 +123,7 @@ def prepare_catalogue(home: str | os.PathLike | None) -> None:
     load jieba's dictionary for the workers to share, and close every file again."""
     from index.analyzers import load_jieba
 
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with Catalogue(home) as cat:
         cat.index.close()
