@@ -5,7 +5,7 @@ that edition, an undated one the standard, a part-less number its parts in part 
 designation we do not hold is answered as not held (``SearchResult.meanings``), never with
 other standards. Words are matched and scored by BM25 per field with field boosts (titles
 above scope; :mod:`index.scoring`), multiplied by a status factor (schema.STATUS_FACTOR: in
-force 1.0, withdrawn or replaced 0.75) and a bounded title-length factor (table.DocTable.focus);
+force 1.0, withdrawn or replaced 0.5) and a bounded title-length factor (table.DocTable.focus);
 remaining ties go in designation order.
 
 Results are grouped by standard by default (index/grouping.py): one hit per work, the edition

@@ -277,7 +277,14 @@ def build_table(folder: Path, toc: int, segments: list[tuple[SegmentSide, int, I
     for name in FACETS:
         facets_meta[name] = _build_facet(name, segments, size, live, arrays)
     write_bundle(table_path(folder, toc), arrays, {"version": SIDE_VERSION, "size": size, "facets": facets_meta,
+                                                   "factors": factors_stamp(),
                                                    "segments": [(side.seg_id, offset) for side, offset, _ in segments]})
+
+
+def factors_stamp() -> list:
+    """The status factors a table's ``factor`` array was made with: a table made with others is
+    made again at open (a few seconds; the segments are not read again)."""
+    return sorted(STATUS_FACTOR.items())
 
 
 def _build_groups(alive_docs: np.ndarray, group: np.ndarray, kind: np.ndarray, status: np.ndarray,

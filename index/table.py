@@ -19,7 +19,7 @@ from .facets import FACET_CACHE_ENTRIES, BoundedCache, FacetColumn, facet_candid
 from .postings import SegmentPostings, find_stale_cache_files, load_postings
 from .schema import FACETS, ROW_DATE, ROW_DESIGNATION, ROW_IN_FORCE, ROW_KEY, ROW_STATUS, ROW_YEAR, STATUS_RANK
 from .scoring import TermScores
-from .sidecar import SIDE_VERSION, build_table, open_segment, remove_stale, table_path
+from .sidecar import SIDE_VERSION, build_table, factors_stamp, open_segment, remove_stale, table_path
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,8 @@ class DocTable:
         path = table_path(folder, toc)
         try:
             found = Bundle(path)
-            if found.meta.get("version") == SIDE_VERSION and found.meta.get("size") == size:
+            if found.meta.get("version") == SIDE_VERSION and found.meta.get("size") == size \
+                    and found.meta.get("factors") == factors_stamp():
                 return found
         except BundleError:
             pass
