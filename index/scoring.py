@@ -121,15 +121,16 @@ class TermScores:
 
     def get(self, fieldname: str, text: str, boost: float = 1.0) -> Scored:
         """Scores of the documents holding ``text`` in ``fieldname``, times ``boost``."""
-        key = (fieldname, text, boost)
+        if boost != 1.0:
+            # not kept: one multiplication, while a kept copy would double the term's scores in memory
+            base = self.get(fieldname, text)
+            return Scored(base.docs, base.scores * boost) if len(base) else EMPTY
+        key = (fieldname, text)
         found = self._cache.get(key)
         if found is not None:
             self._cache.move_to_end(key)
             return found
-        if boost != 1.0:
-            base = self.get(fieldname, text)
-            scored = Scored(base.docs, base.scores * boost) if len(base) else EMPTY
-        elif self._arrays and fieldname in CACHED_FIELDS:
+        if self._arrays and fieldname in CACHED_FIELDS:
             scored = self._from_arrays(fieldname, text)
         else:
             scored = self._from_whoosh(fieldname, text)
@@ -147,7 +148,8 @@ class TermScores:
         df = sum(len(docs) for docs, _, _ in parts)
         saturation = (math.log(self.total / (df + 1)) + 1) * (K1 + 1)
         if len(parts) == 1 and not parts[0][2]:
-            docs, tfs = np.array(parts[0][0], dtype=np.int32), parts[0][1]
+            # the memory-mapped postings themselves (read-only, shared by every process), no copy
+            docs, tfs = parts[0][0], parts[0][1]
         else:
             docs = np.concatenate([d + np.int32(offset) if offset else d for d, _, offset in parts]).astype(np.int32)
             tfs = np.concatenate([t for _, t, _ in parts])

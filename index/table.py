@@ -23,8 +23,9 @@ from .sidecar import SIDE_VERSION, build_table, open_segment, remove_stale, tabl
 
 log = logging.getLogger(__name__)
 
-#: Decoded rows kept per table (hits of recent pages, editions of recent works).
-ROW_CACHE = 4096
+#: Decoded rows kept per table (hits of recent pages, editions of recent works). A row is about
+#: 2.5 KB of Python objects on the real catalogue and decodes from the mapped file in ~12 us.
+ROW_CACHE = 1024
 
 
 class Rows:
