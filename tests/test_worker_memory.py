@@ -123,3 +123,17 @@ def test_serving_processes_bound_their_malloc_arenas():
     code = "from catalogue.web.serve import limit_malloc_arenas; print(limit_malloc_arenas(2))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_a_cached_answer_is_kept_deflated_and_sent_as_rendered():
+    from catalogue.web.cache import CachedResponse, ResponseCache, make_etag
+
+    body = ("<tr><td>ISO 5208:2015</td><td>Industrial valves — Pressure testing of metallic valves</td></tr>\n"
+            * 200).encode("utf-8")
+    entry = CachedResponse("200 OK", (("Content-Type", "text/html; charset=utf-8"),), body, make_etag(body))
+    assert entry.body == body and entry.etag == make_etag(body)
+    assert len(entry.packed) * 10 < len(body) and entry.size < len(body) // 10
+    cache = ResponseCache(max_entries=100, max_bytes=3 * entry.size)
+    for i in range(5):
+        cache.put(i, entry)
+    assert len(cache) == 3 and cache.bytes_used == 3 * entry.size  # the bound counts the deflated bytes
