@@ -1,6 +1,7 @@
 """What a search process needs beside Whoosh's own files, written with each index commit.
 
-Two kinds of files in a generation folder, both memory-mapped by every process (index/bundle.py):
+Two kinds of files in a generation folder, read in place by every process: the ``.bnd`` files
+memory-mapped (index/bundle.py), the ``.rows`` files with ``pread`` (see :class:`SegmentSide`):
 
 - per Whoosh segment (segments never change once written; only deletions are added later):
   ``side-<segment>.rows``, every document's stored row (marshal, one after the other), and

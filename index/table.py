@@ -1,5 +1,6 @@
 """The document table of one searcher: rows, live documents, score factors, sort orders and
-facet columns, all memory-mapped from the files written with each index commit (index/sidecar.py).
+facet columns, memory-mapped from the files written with each index commit (index/sidecar.py;
+the stored rows are read from their file with ``pread``, a few at a time).
 
 Opening costs a few ``mmap`` calls and small headers; no Python object per document is made
 until a search asks for one (a hit's row is decoded when it is shown). Every process reading
