@@ -5,9 +5,8 @@ cache (:mod:`catalogue.web.cache`) in front. ``workers > 1`` pre-forks that many
 processes on one listening socket, so pages that miss the cache use every core rather than
 one (Python runs one thread at a time per process). The parent opens the catalogue once before
 forking (so a missing or stale index is reported or rebuilt once, not by every worker at the
-same time) and loads jieba's dictionary, which the workers then share copy-on-write; each
-worker opens its own SQLite connection and index searcher after the fork. The parent restarts
-a worker that dies and stops them all on SIGTERM or Ctrl-C. The serving processes switch
+same time), without jieba (searching needs none); each worker opens its own SQLite connection
+and index searcher after the fork. The parent restarts a worker that dies and stops them all on SIGTERM or Ctrl-C. The serving processes switch
 threads every 1 ms rather than Python's 5 ms (:func:`set_switch_interval`) and use 2 malloc
 arenas rather than glibc's 16 on two cores (:func:`limit_malloc_arenas`).
 """
@@ -152,15 +151,15 @@ def open_listen_socket(host: str, port: int) -> socket.socket:
 
 
 def prepare_catalogue(home: str | os.PathLike | None) -> None:
-    """Open the catalogue and its index once in the parent (rebuilding a stale index here),
-    load jieba's dictionary for the workers to share, and close every file again."""
-    from index.analyzers import load_jieba
-
+    """Open the catalogue and its index once in the parent (rebuilding a stale index here) and
+    close every file again. jieba is not loaded: searching needs none (queries are cut by the
+    index's own vocabulary, index.query.segment_by_index), and a dictionary loaded in the parent
+    would not stay shared (reference counts and the collector dirty its pages in every worker).
+    A worker that indexes (a write from the web) loads it then."""
     from catalogue.service import Catalogue
 
     with Catalogue(home) as cat:
         cat.index.close()
-    load_jieba()
 
 
 def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers: int,
