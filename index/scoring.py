@@ -26,7 +26,8 @@ from .postings import CACHED_FIELDS, SegmentPostings
 #: BM25 term-frequency saturation.
 K1 = 1.2
 #: Scored terms kept per reader (least recently used dropped first), and the most postings
-#: they may hold together (12 bytes each: ~24 MB; a worker's memory budget matters).
+#: they may hold together (8 bytes each, their scores: ~16 MB; the document numbers are the
+#: memory-mapped postings themselves, or shared with the unboosted entry).
 CACHE_TERMS = 2048
 CACHE_POSTINGS = 2_000_000
 #: A union whose parts hold fewer postings than the documents ÷ this is merged by sorting;
@@ -121,16 +122,15 @@ class TermScores:
 
     def get(self, fieldname: str, text: str, boost: float = 1.0) -> Scored:
         """Scores of the documents holding ``text`` in ``fieldname``, times ``boost``."""
-        if boost != 1.0:
-            # not kept: one multiplication, while a kept copy would double the term's scores in memory
-            base = self.get(fieldname, text)
-            return Scored(base.docs, base.scores * boost) if len(base) else EMPTY
-        key = (fieldname, text)
+        key = (fieldname, text, boost)
         found = self._cache.get(key)
         if found is not None:
             self._cache.move_to_end(key)
             return found
-        if self._arrays and fieldname in CACHED_FIELDS:
+        if boost != 1.0:
+            base = self.get(fieldname, text)
+            scored = Scored(base.docs, base.scores * boost) if len(base) else EMPTY  # the same docs
+        elif self._arrays and fieldname in CACHED_FIELDS:
             scored = self._from_arrays(fieldname, text)
         else:
             scored = self._from_whoosh(fieldname, text)
