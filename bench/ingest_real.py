@@ -41,7 +41,7 @@ def main() -> int:
         if not a.exists():
             print(f"missing {a}", file=sys.stderr)
             return 2
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
     from ingest.progress import make_progress
 
     home = args.keep or Path(tempfile.mkdtemp(prefix="bench-ingest-"))

@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-index", action="store_true", help="reuse the index already in --home")
     args = parser.parse_args(argv)
 
-    from catalogue.service import INDEX_DIR, Catalogue
+    from catalogue.edges.service import INDEX_DIR, Catalogue
     from catalogue.store import Store
     from index import SearchIndex
 

@@ -90,7 +90,7 @@ def _store(ctx: click.Context, create: bool = False):
 @handle_errors
 def init(ctx: click.Context, demo: bool) -> None:
     """Create an empty catalogue (or the demo catalogue) under --home."""
-    from .service import Catalogue
+    from .edges.service import Catalogue
 
     if demo:
         report = _init_demo(ctx.obj["home"])
@@ -290,7 +290,7 @@ def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
     landed) as warning: file:line: field: reason, and records that are not standards (a
     periodical's articles, conference papers) are skipped and counted by reason.
     """
-    from .service import Catalogue
+    from .edges.service import Catalogue
     from ingest.progress import make_progress
 
     with Catalogue(ctx.obj["home"], create=True) as cat:
@@ -319,7 +319,7 @@ def ingest(ctx, paths, fmt, dry_run, strict, report_file, encoding, as_json):
 @handle_errors
 def reindex(ctx):
     """Rebuild the search index from the store into a fresh folder, then swap it in."""
-    from .service import Catalogue
+    from .edges.service import Catalogue
 
     with Catalogue(ctx.obj["home"]) as cat:
         n = cat.reindex()
@@ -340,7 +340,7 @@ def reindex(ctx):
 @handle_errors
 def search(ctx, query, limit, filters, sort, group, as_json):
     """Search by designation (any spelling) or words in Chinese, English or French."""
-    from .service import Catalogue
+    from .edges.service import Catalogue
     from .errors import UsageError
 
     parsed: dict[str, list[str]] = {}
@@ -541,7 +541,7 @@ def _init_demo(home):
     from ingest.progress import make_progress
 
     from .demo import demo_files
-    from .service import Catalogue
+    from .edges.service import Catalogue
 
     with Catalogue(home, create=True) as cat:
         report = cat.ingest(demo_files(), progress=make_progress(sys.stderr), source_prefix="demo/")

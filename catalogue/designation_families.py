@@ -127,11 +127,14 @@ def build_astm(m: re.Match, shown: str) -> Designation:
     raw_year = m.group("astm_y") or ""
     year = expand_year(raw_year, pivot=50) if raw_year else ""
     rev = (m.group("astm_rev") or "").lower()
-    supplement = rev + (f"({m.group('astm_r')})" if m.group("astm_r") else "") + (f"e{m.group('astm_e')}" if m.group("astm_e") else "")
-    display = f"ASTM {number}" + (f"-{year[2:]}{supplement}" if year else "")
-    # The revision letter and editorial mark qualify the edition; the work is the designation alone.
-    return compose("ASTM", "ASTM", "", number, "", year, supplement, display,
-                   ("ASTM", number, year, supplement), ("ASTM", number))
+    suffix = rev + (f"({m.group('astm_r')})" if m.group("astm_r") else "") + (f"e{m.group('astm_e')}" if m.group("astm_e") else "")
+    display = f"ASTM {number}" + (f"-{year[2:]}{suffix}" if year else "")
+    # The revision letter (-17a: the year's second revision), the reapproval year (-00(2021)) and
+    # the editorial mark (-15e1) name an edition of its own, not a supplement to another one:
+    # they stay in the display and the key, and the edition's supplement is empty, so that
+    # ASTM D5356-17a can be the edition in force of ASTM D5356.
+    return compose("ASTM", "ASTM", "", number, "", year, "", display,
+                   ("ASTM", number, year, suffix), ("ASTM", number))
 
 
 def expand_year(two_or_four: str, pivot: int) -> str:

@@ -21,6 +21,8 @@ from typing import Iterable
 import numpy as np
 
 MAGIC = b"CATBND01"
+#: Leading bytes of each string a :class:`StringTable` bisects as numbers first.
+HEAD = 8
 ALIGN = 64
 
 
@@ -124,9 +126,11 @@ class StringTable:
     """
 
     def __init__(self, blob: np.ndarray, offsets: np.ndarray):
+        self._blob = blob
         self._bytes = memoryview(blob).cast("B") if blob.nbytes else memoryview(b"")
         self._off = offsets
         self.size = max(0, len(offsets) - 1)
+        self._heads: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.size
@@ -138,9 +142,35 @@ class StringTable:
     def text(self, i: int) -> str:
         return self.raw(i).decode("utf-8")
 
+    def heads(self) -> np.ndarray:
+        """Every string's first :data:`HEAD` bytes as one big-endian number, zero-padded: sorted
+        as the strings are (padding with the smallest byte keeps the order), so a bisection of
+        numbers narrows a look-up to the few strings that share its first bytes. Made on first
+        use (about 10 ms for 300,000 strings), 8 bytes a string."""
+        heads = self._heads
+        if heads is None:
+            heads = np.zeros(self.size, dtype=np.uint64)
+            if self.size and self._blob.nbytes:
+                blob = np.asarray(self._blob).view(np.uint8).reshape(-1)
+                starts = np.asarray(self._off[:-1], dtype=np.int64)
+                lengths = np.asarray(self._off[1:], dtype=np.int64) - starts
+                last = len(blob) - 1
+                for j in range(HEAD):
+                    byte = blob[np.minimum(starts + j, last)].astype(np.uint64)
+                    byte[lengths <= j] = 0
+                    heads |= byte << np.uint64(8 * (HEAD - 1 - j))
+            self._heads = heads
+        return heads
+
     def lower_bound(self, key: bytes) -> int:
         """The first position whose string is >= ``key``."""
-        lo, hi = 0, self.size
+        if not self.size:
+            return 0
+        heads = self.heads()
+        head = np.uint64(int.from_bytes(key[:HEAD].ljust(HEAD, b"\0"), "big"))
+        # strings with a smaller head sort below key, with a larger one above it
+        lo = int(heads.searchsorted(head, side="left"))
+        hi = int(heads.searchsorted(head, side="right"))
         while lo < hi:
             mid = (lo + hi) // 2
             if self.raw(mid) < key:

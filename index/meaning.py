@@ -127,7 +127,7 @@ def decide(asked: Asked, facts, parts: list[str] | None = None) -> Meaning:
 class TableFacts:
     """The facts :func:`decide` needs, answered by an index's document table (no store).
 
-    In step with the store (catalogue/service.py keeps it so), it answers as the store does:
+    In step with the store (catalogue/edges/service.py keeps it so), it answers as the store does:
     the edition in force is the document the writer marked in force (schema.make_document's
     ``in_force``, from the store's rule), a work exists when a document has that work key.
     """

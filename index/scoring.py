@@ -30,6 +30,8 @@ K1 = 1.2
 #: memory-mapped postings themselves, or shared with the unboosted entry).
 CACHE_TERMS = 2048
 CACHE_POSTINGS = 2_000_000
+#: Term look-ups (whether a field holds a word) remembered per snapshot, about 100 bytes each.
+KNOWN_TERMS = 20_000
 #: A union whose parts hold fewer postings than the documents ÷ this is merged by sorting;
 #: larger ones are added into a dense vector of every document (no sort, two passes).
 SPARSE_RATIO = 3
@@ -76,11 +78,21 @@ class TermScores:
         self._cache: OrderedDict = OrderedDict()
         self._postings = 0
         self._frequencies: dict[tuple[str, str], int] = {}
+        self._known: dict[tuple[str, str], bool] = {}
 
     def contains(self, fieldname: str, text: str) -> bool:
         """Whether any document holds ``text`` in ``fieldname`` (deleted ones included)."""
         if self._arrays and fieldname in CACHED_FIELDS:
-            return any((fieldname, text) in seg for seg, _ in self.segments)
+            # query understanding asks about the same few thousand words again and again (every
+            # word in six fields, its stems, its neighbours): answers kept per snapshot
+            known = self._known
+            found = known.get((fieldname, text))
+            if found is None:
+                found = any((fieldname, text) in seg for seg, _ in self.segments)
+                if len(known) >= KNOWN_TERMS:
+                    known.clear()
+                known[(fieldname, text)] = found
+            return found
         try:
             return (fieldname, text) in self.reader
         except (KeyError, ValueError):

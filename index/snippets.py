@@ -15,6 +15,11 @@ def make_snippet(titles: dict[str, str], und: Understood, lang: str) -> str:
     """
     if not titles:
         return ""
+    own = titles.get(lang)
+    if own:
+        spans = match_spans(own, und)
+        if spans:  # the reader's language with a match outranks every other title
+            return mark_spans(own, spans)
     best = None
     for tlang, title in titles.items():
         spans = match_spans(title, und)

@@ -14,7 +14,7 @@ from the old collection until the new one is complete. The store generation a co
 reflects is kept in a small metadata document (collection ``<alias>--meta``, one document per
 collection: ``{"id": <collection>, "layout": LAYOUT, "applied": 412}``), written with the last
 batch of every replay, exactly as the Whoosh index keeps its ``applied`` file; Typesense 0.24
-has no collection metadata of its own. The catch-up (catalogue/service.py) is unchanged.
+has no collection metadata of its own. The catch-up (catalogue/edges/service.py) is unchanged.
 
 A cluster is three (or five) nodes replicating by Raft; the client is given every node and
 moves to the next one when a node does not answer (``num_retries``), so a lost node costs a

@@ -93,7 +93,7 @@ def open_catalogue_on(home: Path, backend: str, server=None):
     own on ``server``), opened and brought in step with its store."""
     import uuid
 
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CATALOGUE_SEARCH", backend)

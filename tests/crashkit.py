@@ -278,7 +278,7 @@ def serve_forks() -> None:
     """
     sys.path.insert(0, str(ROOT))
     import catalogue.cli  # noqa: F401 - everything a command needs, imported before forking
-    import catalogue.service  # noqa: F401
+    import catalogue.edges.service  # noqa: F401
     import ingest.pipeline  # noqa: F401
     from index.analyzers import load_jieba
     from ingest.registry import READERS
@@ -329,7 +329,7 @@ def check_home(home: Path) -> dict:
     """Open ``home`` as the next run does (the store, then the index, which catches up) and say
     what was found: the catch-up's action, whether the index holds exactly the store's keys,
     the store's and the index's generations, and the first hit for ISO 5208:2015 with its titles."""
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with Catalogue(home) as cat:
         cat.index  # noqa: B018 - opening catches up

@@ -256,7 +256,7 @@ def search_totals(cat, queries: list[str]) -> dict[str, int]:
 def _child_ingest_logged(home: str, log_path: str, queries: list[str], files: list[str]) -> int:
     """Ingest ``files`` one commit each; after every file's index update append the probe totals
     to ``log_path``: these are the committed states searchers may see."""
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with Catalogue(home) as cat, open(log_path, "a", encoding="utf-8") as log:
         def write_state(label: str) -> None:
@@ -284,7 +284,7 @@ def _child_search_loop(home: str, out_path: str, stop_path: str, queries: list[s
                        pause: float = 0.005) -> int:
     """Search the probe queries in a loop until ``stop_path`` exists, ``pause`` seconds apart;
     one JSON line per answer."""
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with Catalogue(home) as cat, open(out_path, "w", encoding="utf-8") as out:
         cat.index  # open (and if needed repair) before saying ready
@@ -304,7 +304,7 @@ def _child_search_loop(home: str, out_path: str, stop_path: str, queries: list[s
 def _child_kill_before_index(home: str, files: list[str]) -> int:
     """Ingest ``files`` but die by SIGKILL just after the store committed the first file, before
     its index update: the narrowest window of a real kill, made certain."""
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with Catalogue(home) as cat:
         def die(keys):

@@ -13,7 +13,7 @@ import pytest
 
 from catalogue import accounts
 from catalogue.accounts import Policy
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.store import Store
 from catalogue.web.serve import make_server
 from test_browser import browser, shot  # noqa: F401 - fixtures

@@ -148,7 +148,7 @@ def test_first_ingest_builds_the_index_without_a_warning(tmp_path, caplog):
     # is news (logged at INFO), not "missing or out of date" (a WARNING meant for repairs).
     import logging
 
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with caplog.at_level(logging.INFO, logger="catalogue"), Catalogue(tmp_path / "fresh", create=True) as cat:
         report = cat.ingest([SMALL])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.demo import demo_files
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from conftest import FIXTURES, ROOT, shared_file
 from faultkit import (Observation, child_env, integrity, raw_index_state, run_cli, slice_relaton_archive, split_jsonl,
                       store_keys)

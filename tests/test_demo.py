@@ -114,7 +114,7 @@ def test_demo_trees_name_classes_in_both_languages(demo_home):
 
 
 def test_demo_index_agrees_with_store(demo_home):
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with Catalogue(demo_home) as cat:
         assert cat.index.count() == cat.store.count()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from conftest import FIXTURES, ROOT
 from crashkit import ForkServer, read_points
 from faultkit import (

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.demo import demo_files
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from conftest import FIXTURES, ROOT, shared_file
 from faultkit import (
     DB_NAME,

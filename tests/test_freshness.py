@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from catalogue.cli import main
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from index.writer import APPLIED, current_generation, read_applied
 
 pytestmark = pytest.mark.slow

@@ -6,6 +6,7 @@ segments with deleted documents, so that the fast paths cannot drift from the me
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import random
@@ -22,6 +23,7 @@ from index import SearchIndex
 from index import facets as facets_module
 from index import postings as postings_module
 from index import scoring
+from index.bundle import StringTable, pack_strings
 from index.facets import FACETS, count_facet, facet_candidates
 from index.postings import CACHED_FIELDS
 from index.schema import ROW_FACETS, ROW_WORK
@@ -406,3 +408,20 @@ def test_pages_follow_one_order_however_far_one_pages(tmp_path, monkeypatch, gro
         assert len(set(paged)) == len(paged)
     finally:
         index.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.sets(st.text(alphabet=st.sampled_from("ab\x00zé阀门-.0129"), max_size=12), max_size=40),
+       probes=st.lists(st.text(alphabet=st.sampled_from("ab\x00zé阀门-.0129"), max_size=13), max_size=20))
+def test_a_string_table_finds_what_a_plain_bisection_finds(words, probes):
+    # the numeric heads narrow the bisection; the answer is the plain bisection's, for every
+    # string, prefix, longer and shorter probe, shared first bytes and NUL bytes
+    ordered = sorted(words, key=lambda w: w.encode("utf-8"))
+    table = StringTable(*pack_strings(ordered))
+    encoded = [w.encode("utf-8") for w in ordered]
+    for probe in list(probes) + ordered + [w[:3] for w in ordered]:
+        key = probe.encode("utf-8")
+        assert table.lower_bound(key) == bisect.bisect_left(encoded, key)
+        assert table.find(probe) == (ordered.index(probe) if probe in words else -1)
+        lo, hi = table.prefix_range(probe)
+        assert [w for w in ordered[lo:hi]] == [w for w in ordered if w.encode("utf-8").startswith(key)]

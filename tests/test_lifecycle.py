@@ -23,6 +23,8 @@ RECORDS = [
     ("GB/T 13927-2008", "current"), ("GB/T 13927-2022", "upcoming"),
     ("ISO 4126-1:2013", "current"), ("ISO 4126-2:2018", "current"),
     ("ISO 10497:2010", "withdrawn"),
+    # ASTM reapprovals (the demo's ASTM record pages): an edition of their own, not a supplement
+    ("ASTM D2209-00(2015)", "replaced"), ("ASTM D2209-00(2021)", "current"),
 ]
 
 
@@ -61,6 +63,8 @@ def ask(store, text: str):
     ("ISO 10497:2010", "withdrawn", "iso-10497-2010", None),
     ("API 6D", "missing", None, None),
     ("ISO 5208:2015/Amd 1:2020", "current", "iso-5208-2015-amd-1-2020", None),
+    ("ASTM D2209", "current", "astm-d2209-2000-2021", "astm-d2209-2000-2021"),
+    ("astm d2209-00(2015)", "replaced", "astm-d2209-2000-2015", "astm-d2209-2000-2021"),
 ])
 def test_where_a_reference_stands(store, text, state, answer, in_force):
     standing = ask(store, text)

@@ -146,7 +146,7 @@ def test_kill_9_mid_file_leaves_the_previous_catalogue(home, tmp_path):
     # A rerun completes and the index agrees with the store.
     code, report, _ = ingest_json(home, big)
     assert code == 0 and report["added"] > 4000
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
     with Catalogue(home) as cat:
         assert cat.index.count() == cat.store.count() == before + report["added"]
 

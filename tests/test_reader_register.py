@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from catalogue.cli import main
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from ingest.detect import detect_format
 
 DATA = Path(__file__).parent / "data"

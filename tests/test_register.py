@@ -28,7 +28,7 @@ from catalogue.register import (
     read_range,
     review_reasons,
 )
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.store import Store
 
 DATA = Path(__file__).parent / "data"

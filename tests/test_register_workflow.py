@@ -12,7 +12,7 @@ from catalogue import accounts
 from catalogue import register_workflow as workflow
 from catalogue.accounts import Policy, User
 from catalogue.register_workflow import DuplicateResult, ResultNotFound, WorkflowRefused, allowed_actions
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.store import Store
 from catalogue.store_register import diff_snapshots
 from ingest.register_form import check_result_form, form_from_result

@@ -1,5 +1,5 @@
 """One contract for every search backend (issue 17): the same demo catalogue searched through
-``Catalogue`` (catalogue/service.py) on the Whoosh index and on a real Typesense 0.24.1 server
+``Catalogue`` (catalogue/edges/service.py) on the Whoosh index and on a real Typesense 0.24.1 server
 (started on loopback by the ``typesense_server`` fixture) gives the same answers.
 
 The demo store is built once from ``catalogue init --demo``; each backend gets a copy of it and

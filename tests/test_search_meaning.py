@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from catalogue.cli import main as cli
 from catalogue.refcheck import check_text
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from test_web_support import app, client, soup_of, text_of, web_home  # noqa: F401 - fixtures
 
 

@@ -61,7 +61,7 @@ def _wait(predicate, timeout: float, what: str) -> None:
 
 
 def test_a_cluster_keeps_answering_through_a_lost_node_and_the_node_catches_up(cluster, tmp_path):
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
     from click.testing import CliRunner
 
     from catalogue.cli import main

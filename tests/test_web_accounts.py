@@ -14,7 +14,7 @@ from flask import Blueprint
 
 from catalogue import accounts
 from catalogue.accounts import Policy
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.store import Store
 from catalogue.web import create_app
 from catalogue.web.accounts import current_user, login_required, role_required

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import jsonify
 
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.web import create_app
 from catalogue.web.cache import (
     CachedResponse,

@@ -270,7 +270,7 @@ def test_form_works_without_javascript_markup(client):
 
 def test_an_ambiguous_reference_offers_designations_not_keys(tmp_path):
     """'ISO 4126' exists only as parts: the choices are named by their editions, never by keys."""
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
     from catalogue.web import create_app
 
     lines = tmp_path / "parts.jsonl"

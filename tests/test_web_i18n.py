@@ -150,7 +150,7 @@ def test_bibtex_escapes_special_characters_and_ris_folds_lines():
 
 def test_pages_follow_new_records_without_a_restart(tmp_path):
     """Counts are cached per catalogue version: an ingest by another process shows at once."""
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
     from catalogue.web import create_app
 
     from test_web_support import build_catalogue

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.web import create_app
 from conftest import shared_file
 from test_web_support import soup_of, text_of

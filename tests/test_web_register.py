@@ -20,7 +20,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from catalogue.cli import main
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.web import create_app
 from test_web_support import build_catalogue, soup_of, text_of
 

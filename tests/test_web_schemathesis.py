@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.web import create_app
 from catalogue.web.api import SPEC_PATH, load_openapi
 from test_web_support import build_catalogue

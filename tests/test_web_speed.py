@@ -18,7 +18,7 @@ from flask import redirect, request
 from jinja2 import Environment
 from jinja2.lexer import Token
 
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.web import create_app
 from catalogue.web.cache import make_canonical_query
 from catalogue.web.search import make_add_links, search_url

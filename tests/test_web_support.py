@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.web import create_app
 
 FIXTURE = Path(__file__).parent / "data" / "web" / "catalogue.jsonl"

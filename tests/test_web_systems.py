@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.web import create_app
 from test_web_support import build_catalogue, client, soup_of, text_of  # noqa: F401 - fixture
 

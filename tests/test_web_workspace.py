@@ -19,7 +19,7 @@ import pytest
 
 from catalogue import accounts
 from catalogue.accounts import Policy
-from catalogue.service import Catalogue
+from catalogue.edges.service import Catalogue
 from catalogue.store import Store
 from catalogue.web import create_app
 from test_web_support import build_catalogue, soup_of, text_of

@@ -101,7 +101,7 @@ def get_catalogue():
     with app.extensions["catalogue_lock"]:
         cat = app.extensions.get("catalogue")
         if cat is None:
-            from catalogue.service import Catalogue
+            from catalogue.edges.service import Catalogue
 
             cat = Catalogue(app.config["CATALOGUE_HOME"], repair_in_background=True)
             try:

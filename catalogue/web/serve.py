@@ -156,7 +156,7 @@ def prepare_catalogue(home: str | os.PathLike | None) -> None:
     index's own vocabulary, index.query.segment_by_index), and a dictionary loaded in the parent
     would not stay shared (reference counts and the collector dirty its pages in every worker).
     A worker that indexes (a write from the web) loads it then."""
-    from catalogue.service import Catalogue
+    from catalogue.edges.service import Catalogue
 
     with Catalogue(home) as cat:
         cat.index.close()

@@ -1,7 +1,8 @@
 """The catalogue as the edges use it: the store plus its derived search index.
 
-Only the edges (``catalogue.cli`` and ``catalogue.web``) import this module: it is where the
-store, ``index/`` and ``ingest/`` meet, so the core stays free of Whoosh.
+It lives with the edges (``catalogue/edges/``), and only the edges (``catalogue.cli`` and
+``catalogue.web``) import it: it is where the store, ``index/`` and ``ingest/`` meet, so the core
+stays free of Whoosh and of the readers (tests/test_layers.py checks it).
 
 Freshness has one answer (DESIGN.md): the store counts its write transactions (its
 *generation*, with the keys each wrote, :meth:`Store.generation`), and the index records the
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .errors import IndexUnavailable, StoreError
-from .store import Store, catalogue_home
+from catalogue.errors import IndexUnavailable, StoreError
+from catalogue.store import Store, catalogue_home
 
 log = logging.getLogger("catalogue")
 INDEX_DIR = "index"
@@ -351,7 +352,7 @@ class Catalogue:
         """
         from index import QueryError
 
-        from .errors import UsageError
+        from catalogue.errors import UsageError
 
         kwargs.setdefault("facts", self.store)
         try:
@@ -363,7 +364,7 @@ class Catalogue:
 
     def describe_not_held(self, result) -> None:
         """Fill a search result's ``related`` and ``lookups`` for the designations not held."""
-        from .notheld import lookup_of, related_to
+        from catalogue.notheld import lookup_of, related_to
 
         for meaning in result.meanings:
             if meaning.kind != "not_held":
