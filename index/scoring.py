@@ -26,7 +26,8 @@ from .postings import CACHED_FIELDS, SegmentPostings
 #: BM25 term-frequency saturation.
 K1 = 1.2
 #: Scored terms kept per reader (least recently used dropped first), and the most postings
-#: they may hold together (12 bytes each: ~24 MB; a worker's memory budget matters).
+#: they may hold together (8 bytes each, their scores: ~16 MB; the document numbers are the
+#: memory-mapped postings themselves, or shared with the unboosted entry).
 CACHE_TERMS = 2048
 CACHE_POSTINGS = 2_000_000
 #: Term look-ups (whether a field holds a word) remembered per snapshot, about 100 bytes each.
@@ -140,7 +141,7 @@ class TermScores:
             return found
         if boost != 1.0:
             base = self.get(fieldname, text)
-            scored = Scored(base.docs, base.scores * boost) if len(base) else EMPTY
+            scored = Scored(base.docs, base.scores * boost) if len(base) else EMPTY  # the same docs
         elif self._arrays and fieldname in CACHED_FIELDS:
             scored = self._from_arrays(fieldname, text)
         else:
@@ -159,7 +160,8 @@ class TermScores:
         df = sum(len(docs) for docs, _, _ in parts)
         saturation = (math.log(self.total / (df + 1)) + 1) * (K1 + 1)
         if len(parts) == 1 and not parts[0][2]:
-            docs, tfs = np.array(parts[0][0], dtype=np.int32), parts[0][1]
+            # the memory-mapped postings themselves (read-only, shared by every process), no copy
+            docs, tfs = parts[0][0], parts[0][1]
         else:
             docs = np.concatenate([d + np.int32(offset) if offset else d for d, _, offset in parts]).astype(np.int32)
             tfs = np.concatenate([t for _, t, _ in parts])

@@ -37,9 +37,10 @@ import hashlib
 import os
 import re
 import sqlite3
+import sys
 import threading
+import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Hashable, Iterable
 
@@ -52,9 +53,11 @@ from index.writer import GEN_NAME
 from .i18n import choose_language
 from .render import choose_twin
 
-#: Default bounds: a demo catalogue's pages are 2-25 KB, so 64 MiB holds thousands of them.
+#: Default bounds: pages are 2-30 KB (13 KB on average on the real catalogue, 3-6 KB deflated as
+#: kept), so 32 MiB holds the 4,096 entries; the bytes are a serving worker's own heap (its budget
+#: is 300 MB).
 MAX_ENTRIES = 4096
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 32 * 1024 * 1024
 #: One answer larger than this is never stored (an export of a big search, say).
 MAX_ENTRY_BYTES = 1024 * 1024
 CACHEABLE_STATUSES = (200, 301, 302, 308)
@@ -64,24 +67,37 @@ CACHEABLE_METHODS = ("GET",)
 ENV_FLAG = "catalogue.cacheable"
 LANG_COOKIE = "lang"
 ENV_ENTRIES = "CATALOGUE_RESPONSE_CACHE_ENTRIES"
-#: Values kept by :class:`GenerationMemo` (record page dicts are 2-20 KB on the real catalogue).
+#: Values kept by :class:`GenerationMemo`, at most this many and this many bytes of Python
+#: objects (:func:`estimate_size`; record page dicts are 5-50 KB of objects on the real catalogue).
 DATA_ENTRIES = 2048
+DATA_BYTES = 16 * 1024 * 1024
 #: Response headers that are per-connection or that we set ourselves; never stored.
 SKIPPED_HEADERS = {"date", "server", "connection", "x-cache", "etag"}
 
 
-@dataclass(frozen=True)
 class CachedResponse:
-    """One stored answer: status line, headers (ETag included) and body."""
+    """One stored answer: status line, headers (ETag excluded), body and ETag.
 
-    status: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    etag: str
+    The body is kept deflated (zlib level 1: pages of the real catalogue shrink 3-5 times, for
+    about 0.1 ms when stored and 0.03 ms when sent), so the byte bound holds several times the
+    pages; ``body`` gives the bytes as rendered.
+    """
+
+    __slots__ = ("status", "headers", "packed", "etag")
+
+    def __init__(self, status: str, headers: tuple[tuple[str, str], ...], body: bytes, etag: str):
+        self.status = status
+        self.headers = headers
+        self.packed = zlib.compress(body, 1)
+        self.etag = etag
+
+    @property
+    def body(self) -> bytes:
+        return zlib.decompress(self.packed)
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+        return len(self.packed) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
 
 class ResponseCache:
@@ -347,17 +363,19 @@ class CachingMiddleware:
         if after is not None and (before is None or after == before):
             shared_query = canonical if status.startswith("200") else query
             self.cache.put((make_request_key(environ, shared_query), after), entry)
-        return self._send(entry, environ, start_response, "miss")
+        return self._send(entry, environ, start_response, "miss", body)
 
     @staticmethod
-    def _send(entry: CachedResponse, environ: dict, start_response: Callable, outcome: str):
+    def _send(entry: CachedResponse, environ: dict, start_response: Callable, outcome: str,
+              body: bytes | None = None):
+        """Answer from ``entry`` (``body``: its bytes when the caller has them, not inflated again)."""
         headers = [*entry.headers, ("ETag", entry.etag), ("X-Cache", outcome)]
         if match_etag(environ.get("HTTP_IF_NONE_MATCH", ""), entry.etag):
             kept = [(k, v) for k, v in headers if k.lower() not in ("content-length", "content-type")]
             start_response("304 Not Modified", kept)
             return [b""]
         start_response(entry.status, headers)
-        return [entry.body]
+        return [entry.body if body is None else body]
 
     @staticmethod
     def _pass_through(captured: dict, body_iter, start_response: Callable):
@@ -391,10 +409,31 @@ def mark_cacheable(response):
     return response
 
 
+def estimate_size(value: object) -> int:
+    """Bytes of Python objects ``value`` holds, its containers walked (dicts, lists, tuples, sets)
+    and each object counted once: estimate_size({'key': 'iso-5208-2015'}) -> ~300. What a kept
+    value costs the process, for the byte bound of :class:`GenerationMemo`."""
+    seen: set[int] = set()
+    todo = [value]
+    total = 0
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            todo.extend(item)
+    return total
+
+
 class GenerationMemo:
     """Values computed from the catalogue (a record page's dict), kept until the catalogue changes.
 
-    A thread-safe LRU bounded by entries, keyed by what the caller names plus the catalogue's
+    A thread-safe LRU bounded by entries and by the bytes of its values (:func:`estimate_size`), keyed by what the caller names plus the catalogue's
     generation (:func:`read_catalogue_generation`), so an ingest makes every old value
     unreachable, as for whole answers. A value is kept only when the generation did not move
     while it was computed. What a value may not depend on is the caller's to leave out of it:
@@ -402,13 +441,19 @@ class GenerationMemo:
     its JSON twin, four answers the response cache keeps apart.
     """
 
-    def __init__(self, max_entries: int):
+    def __init__(self, max_entries: int, max_bytes: int = DATA_BYTES):
         self.max_entries = max_entries
-        self._values: OrderedDict = OrderedDict()
+        self.max_bytes = max_bytes
+        self._values: OrderedDict = OrderedDict()  # key -> (value, its size)
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._values)
+
+    @property
+    def bytes_used(self) -> int:
+        return self._bytes
 
     def fetch(self, app: Flask, key: Hashable, compute: Callable[[], object]):
         """The value for ``key`` at the catalogue's current generation, computed when missing (None is not kept)."""
@@ -419,14 +464,26 @@ class GenerationMemo:
         with self._lock:
             if full in self._values:
                 self._values.move_to_end(full)
-                return self._values[full]
+                return self._values[full][0]
         value = compute()
         if value is not None and read_catalogue_generation(app) == before:
-            with self._lock:
-                self._values[full] = value
-                while len(self._values) > self.max_entries:
-                    self._values.popitem(last=False)
+            self._keep(full, value, estimate_size(value))
         return value
+
+    def _keep(self, key: Hashable, value: object, size: int) -> None:
+        """Store a value, dropping the least recently used until both bounds hold (a value larger
+        than the byte bound is not kept)."""
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._values.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._values[key] = (value, size)
+            self._bytes += size
+            while len(self._values) > self.max_entries or self._bytes > self.max_bytes:
+                _key, (_value, dropped) = self._values.popitem(last=False)
+                self._bytes -= dropped
 
 
 def remember(key: Hashable, compute: Callable[[], object]):
@@ -443,7 +500,7 @@ def init_app(app: Flask) -> ResponseCache:
     """Put the response cache in front of ``app``; answer it (also in ``app.extensions``).
 
     ``RESPONSE_CACHE_ENTRIES`` (default 4096; 0 turns the cache off) and ``RESPONSE_CACHE_BYTES``
-    (64 MiB) bound it; the environment variable ``CATALOGUE_RESPONSE_CACHE_ENTRIES`` sets the
+    (64 MiB) bound it (``DATA_CACHE_ENTRIES`` and ``DATA_CACHE_BYTES`` the values behind pages); the environment variable ``CATALOGUE_RESPONSE_CACHE_ENTRIES`` sets the
     default (``0`` serves every page fresh: what ``bench/load_web.py --no-cache`` measures).
     Under ``TESTING`` the cache is off unless a test sets the entries, so tests that change the
     app between requests see fresh pages.
@@ -456,7 +513,8 @@ def init_app(app: Flask) -> ResponseCache:
     app.extensions["response_cache"] = cache
     # Values behind pages (a record page's dict), on when the response cache is on.
     app.extensions["generation_memo"] = GenerationMemo(
-        int(app.config.get("DATA_CACHE_ENTRIES", DATA_ENTRIES if cache.max_entries > 0 else 0)))
+        int(app.config.get("DATA_CACHE_ENTRIES", DATA_ENTRIES if cache.max_entries > 0 else 0)),
+        int(app.config.get("DATA_CACHE_BYTES", DATA_BYTES)))
     # Hooks run in reverse order of registration: first in the list means last to run, so the
     # hook sees whether any other hook touched the session too.
     app.after_request_funcs.setdefault(None, []).insert(0, mark_cacheable)

@@ -5,10 +5,10 @@ cache (:mod:`catalogue.web.cache`) in front. ``workers > 1`` pre-forks that many
 processes on one listening socket, so pages that miss the cache use every core rather than
 one (Python runs one thread at a time per process). The parent opens the catalogue once before
 forking (so a missing or stale index is reported or rebuilt once, not by every worker at the
-same time) and loads jieba's dictionary, which the workers then share copy-on-write; each
-worker opens its own SQLite connection and index searcher after the fork. The parent restarts
-a worker that dies and stops them all on SIGTERM or Ctrl-C. The serving processes switch
-threads every 1 ms rather than Python's 5 ms (:func:`set_switch_interval`).
+same time), without jieba (searching needs none); each worker opens its own SQLite connection
+and index searcher after the fork. The parent restarts a worker that dies and stops them all on SIGTERM or Ctrl-C. The serving processes switch
+threads every 1 ms rather than Python's 5 ms (:func:`set_switch_interval`) and use 2 malloc
+arenas rather than glibc's 16 on two cores (:func:`limit_malloc_arenas`).
 """
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ THREADS = int(os.environ.get("CATALOGUE_SERVE_THREADS") or 8)
 #: Python's thread switch interval in the server, in milliseconds (``CATALOGUE_SWITCH_INTERVAL_MS``
 #: overrides; Python's own default is 5 ms). See :func:`set_switch_interval` and BENCHMARKS.md.
 SWITCH_INTERVAL_MS = float(os.environ.get("CATALOGUE_SWITCH_INTERVAL_MS") or 1)
+#: glibc malloc arenas per serving process (``CATALOGUE_MALLOC_ARENAS`` overrides; 0 leaves
+#: glibc's own bound, 8 per core). See :func:`limit_malloc_arenas` and BENCHMARKS.md.
+MALLOC_ARENAS = int(os.environ.get("CATALOGUE_MALLOC_ARENAS") or 2)
+#: mallopt's parameter number for the arena bound (glibc's malloc.h).
+M_ARENA_MAX = -8
 #: A bound on --workers: each worker holds its own catalogue and cache (~210-270 MB on the demo
 #: catalogue, BENCHMARKS.md; more on the real one), and the museum's machines have 2 cores.
 MAX_WORKERS = 16
@@ -88,10 +93,37 @@ def set_switch_interval(milliseconds: float) -> None:
     sys.setswitchinterval(max(0.0001, milliseconds / 1000))
 
 
+def limit_malloc_arenas(arenas: int) -> bool:
+    """Bound glibc's malloc arenas of this process (and of workers forked from it) to ``arenas``;
+    False where the C library is not glibc or ``arenas`` is 0 (nothing changed).
+
+    glibc gives each thread that finds the arenas busy an arena of its own, up to 8 per core;
+    memory freed in one arena is kept there for that arena's next allocations. With 8 request
+    threads each building numpy arrays of every document (hundreds of KB) and page strings, a
+    worker on the real catalogue held ~70 MB more heap after a load run than with 2 arenas,
+    which is what the serving processes keep (the other threads then share them, under a lock
+    that numpy's and SQLite's short allocations hardly contend). Must run before the request
+    threads start: an arena, once made, stays.
+    """
+    if arenas <= 0 or not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    return mallopt(M_ARENA_MAX, arenas) == 1
+
+
 def serve(home: str | os.PathLike | None, host: str = "127.0.0.1", port: int = 5000, workers: int = 1,
           base_url: str | None = None) -> None:
     """Serve the catalogue under ``home`` on http://host:port until stopped: serve('instance', '127.0.0.1', 5000, 2)."""
     set_switch_interval(SWITCH_INTERVAL_MS)  # the serving process only, inherited by forked workers
+    limit_malloc_arenas(MALLOC_ARENAS)  # before any request thread: inherited by forked workers too
     if base_url:
         from .baseurl import parse_base_url
 
@@ -119,15 +151,15 @@ def open_listen_socket(host: str, port: int) -> socket.socket:
 
 
 def prepare_catalogue(home: str | os.PathLike | None) -> None:
-    """Open the catalogue and its index once in the parent (rebuilding a stale index here),
-    load jieba's dictionary for the workers to share, and close every file again."""
-    from index.analyzers import load_jieba
-
+    """Open the catalogue and its index once in the parent (rebuilding a stale index here) and
+    close every file again. jieba is not loaded: searching needs none (queries are cut by the
+    index's own vocabulary, index.query.segment_by_index), and a dictionary loaded in the parent
+    would not stay shared (reference counts and the collector dirty its pages in every worker).
+    A worker that indexes (a write from the web) loads it then."""
     from catalogue.edges.service import Catalogue
 
     with Catalogue(home) as cat:
         cat.index.close()
-    load_jieba()
 
 
 def serve_workers(home: str | os.PathLike | None, host: str, port: int, workers: int,
