@@ -17,9 +17,9 @@ relations); never abstracts, scope text or notes. What it selects:
 - GB, industry, local and group standards: every record of the real Chinese pages and
   Relaton XML (gb.jsonl);
 - the researched foreign and Chinese records (``--research``: foreign.jsonl, chinese-a.jsonl,
-  chinese-b.jsonl, zh-titles.jsonl), each field with the page it came from, pruned by the rules
-  of scripts/demo_sources.py (foreign.jsonl, gb-museum.jsonl; Chinese titles of ISO and IEC
-  editions we hold in zh-titles.jsonl);
+  chinese-b.jsonl, zh-titles.jsonl and the second round zh-titles-2.jsonl), each field with the
+  page it came from, pruned by the rules of scripts/demo_sources.py (foreign.jsonl,
+  gb-museum.jsonl; Chinese titles of ISO and IEC editions we hold in zh-titles.jsonl);
 - demo holdings (shelf marks DEMO-VAL-0001 ..., note "演示馆藏 / demo holding"): the edition in
   force of every international standard of a pillar industry, every edition a system or scheme
   names, and every researched foreign and Chinese edition;
@@ -56,7 +56,7 @@ from demo_sources import fold_undated, load_research, prune  # noqa: E402
 from ingest.pipeline import complete_record, ingest_paths  # noqa: E402
 
 OUT = ROOT / "catalogue" / "demo_data"
-RESEARCH_FILES = ("foreign.jsonl", "chinese-a.jsonl", "chinese-b.jsonl", "zh-titles.jsonl")
+RESEARCH_FILES = ("foreign.jsonl", "chinese-a.jsonl", "chinese-b.jsonl", "zh-titles.jsonl", "zh-titles-2.jsonl")
 INTERNATIONAL = ("iso", "iec", "ieee", "oiml", "cie")
 PREFIXES = tuple(code for codes in PILLAR_ICS.values() for code in codes)
 _YEAR_REST = re.compile(r"^(?:19|20)\d{2}")

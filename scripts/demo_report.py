@@ -100,7 +100,8 @@ def research_section(research: dict) -> list[str]:
     out += table(["first research file", "kept", "dropped"],
                  [[f, by_file[(f, True)], by_file[(f, False)]] for f in sorted({f for f, _ in by_file})])
     fields = Counter(name for p in kept for name, _urls in p.dropped_fields)
-    out += ["Fields left out of kept records because their only pages were weak (grade 4-5) while a better page gave the rest: "
+    out += ["Fields left out of kept records because their only pages were sharing sites (grade 5; titles are kept) "
+            "while a page of grade 1-3 gave the rest: "
             + (", ".join(f"{name} {n}" for name, n in fields.most_common()) or "none") + ".",
             f"Weaker pages left out of a field a better page also gave: {sum(p.dropped_citations for p in kept)}.", ""]
     weak_kept = sorted(p.record.designation for p in kept if p.grade == 5)

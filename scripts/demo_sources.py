@@ -20,8 +20,13 @@ are (:func:`grade_of`), best first:
 What the demo keeps (:func:`prune`), per record:
 
 - a field keeps only the citations of its best grade;
-- a field whose best grade is 4 or 5 is dropped when another field of the record comes from a
-  page of grade 1-3 (the better source gives the rest; a weak page does not add to it);
+- a field whose best page is an organisation's (grade 4) is kept, with that page as its
+  provenance;
+- a title (``titles.zh``, ``titles.en``) whose only pages are sharing sites (grade 5) is kept
+  too: its provenance names the page, so the record page shows where it came from;
+- any other field whose only pages are sharing sites (grade 5) is dropped when another field of
+  the record comes from a page of grade 1-3 (the better source gives the rest; a sharing site
+  does not add to it);
 - a record whose best page is an organisation's (grade 4) is kept, with that page as its
   provenance;
 - a record whose best page is a sharing site (grade 5) is dropped, unless a demo system or
@@ -65,6 +70,10 @@ _ORGANISATION = {
     "shoes.efef.com.cn", "qijiankeji.com", "jianceye.com", "mdjjksjc.com", "m.tjtdgl.cn",
     "suqian.11467.com", "shenzhen0153099.11467.com", "m.qiyeku.com", "scupgkg.cn", "gxjzx.com",
 }
+
+#: Fields kept although their only pages are sharing sites (grade 5): the designation, and the
+#: titles (their provenance names the page).
+KEPT_FROM_SHARING = frozenset({"designation", "titles.zh", "titles.en"})
 
 #: Shared-data files are written "shared:gb/html/openstd/xxx.html" (research-format.md).
 SHARED = "shared:"
@@ -233,7 +242,7 @@ def prune(key: str, rec: Researched, cited_works: set[str], work: str) -> Pruned
     for name, urls in rec.cited.items():
         grades = {u: grade_of(u) for u in urls}
         top = min(grades.values())
-        if name != "designation" and top >= 4 and best <= 3:
+        if top == 5 and name not in KEPT_FROM_SHARING and best <= 3:
             out.dropped_fields.append((name, list(urls)))
             continue
         chosen = [u for u in urls if grades[u] == top]
