@@ -500,7 +500,7 @@ def init_app(app: Flask) -> ResponseCache:
     """Put the response cache in front of ``app``; answer it (also in ``app.extensions``).
 
     ``RESPONSE_CACHE_ENTRIES`` (default 4096; 0 turns the cache off) and ``RESPONSE_CACHE_BYTES``
-    (64 MiB) bound it (``DATA_CACHE_ENTRIES`` and ``DATA_CACHE_BYTES`` the values behind pages); the environment variable ``CATALOGUE_RESPONSE_CACHE_ENTRIES`` sets the
+    (32 MiB of compressed bodies) bound it (``DATA_CACHE_ENTRIES`` and ``DATA_CACHE_BYTES`` the values behind pages); the environment variable ``CATALOGUE_RESPONSE_CACHE_ENTRIES`` sets the
     default (``0`` serves every page fresh: what ``bench/load_web.py --no-cache`` measures).
     Under ``TESTING`` the cache is off unless a test sets the entries, so tests that change the
     app between requests see fresh pages.
