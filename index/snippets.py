@@ -16,13 +16,12 @@ def make_snippet(titles: dict[str, str], und: Understood, lang: str) -> str:
     if not titles:
         return ""
     own = titles.get(lang)
-    if own:
-        spans = match_spans(own, und)
-        if spans:  # the reader's language with a match outranks every other title
-            return mark_spans(own, spans)
+    own_spans = match_spans(own, und) if own else []
+    if own_spans:  # the reader's language with a match outranks every other title
+        return mark_spans(own, own_spans)
     best = None
     for tlang, title in titles.items():
-        spans = match_spans(title, und)
+        spans = own_spans if tlang == lang else match_spans(title, und)
         # the reader's language when it has a match, else the title with most matches
         rank = (bool(spans), tlang == lang, len(spans), tlang == "en")
         if best is None or rank > best[0]:

@@ -163,10 +163,10 @@ _SUPPLEMENT_KIND = re.compile(r"^(?:(Amd|Add|A)\s?\d*|(Cor|AC)\s?\d*)(?::\d{4})?
 
 
 def supplement_kind(d) -> str | None:
-    """'amends' or 'corrects' for a true supplement; None for ASTM revision letters and
-    reapprovals, and for IEC consolidated or redline versions, which the grammar also keeps in
-    ``supplement`` so that their keys differ."""
-    if not d.supplement or d.publisher == "ASTM":
+    """'amends' or 'corrects' for a true supplement; None for IEC consolidated or redline
+    versions, which the grammar also keeps in ``supplement`` so that their keys differ (ASTM
+    revision letters and reapprovals name editions: the grammar leaves their supplement empty)."""
+    if not d.supplement:
         return None
     last = re.split(r"[/+]", d.supplement.strip())[-1].strip()
     m = _SUPPLEMENT_KIND.match(last)
