@@ -70,6 +70,8 @@ class FacetColumn:
         self.pair_docs = bundle[f"fp:{name}"]
         self.value_starts = bundle[f"fvs:{name}"]
         self.single: np.ndarray | None = None
+        #: per standard (group): whether its documents agree on this facet; None when all do
+        self.uniform: np.ndarray | None = None if meta.get("uniform", False) else bundle[f"fu:{name}"]
         if not meta["multi"]:
             self.single = bundle[f"fs:{name}"]
             return
@@ -160,52 +162,85 @@ def facet_candidates(table: DocTable, name: str, active: list[str]) -> list[str]
     return list(values)
 
 
-class Standards:
-    """Documents of a match set, split for counting standards (groups) rather than documents:
-    ``alone`` are the documents whose standard no other matching document shares (counted as
-    documents), ``shared`` the others with their group codes (counted as distinct pairs)."""
+#: Distinct (standard, value) pairs are found by scattering into a scratch array of this many
+#: cells at most (time linear in the documents, pages touched only where written); beyond it
+#: (many standards times many values) by ``np.unique``.
+SCATTER_CELLS = 1 << 22
 
-    __slots__ = ("alone", "shared", "groups")
+
+class Standards:
+    """The documents of a match set as standards (groups), for counting standards rather than
+    documents: ``first`` holds one document of each standard (enough for a facet whose values a
+    standard's editions share), ``dense`` numbers each document's standard 0..count-1 (for
+    distinct (standard, value) pairs where the editions differ). Linear in the documents: no
+    pass over every standard of the catalogue."""
+
+    __slots__ = ("docs", "groups", "first", "first_groups", "dense", "count")
 
     def __init__(self, table: DocTable, docs: np.ndarray):
+        self.docs = docs
         groups = table.group[docs]
-        if len(docs) and table.group_count:
-            seen = np.bincount(groups, minlength=table.group_count)
-            dup = seen[groups] > 1
-        else:
-            dup = np.zeros(len(docs), dtype=bool)
-        self.alone = docs[~dup]
-        self.shared = docs[dup]
-        self.groups = groups[dup].astype(np.int64)
+        self.groups = groups
+        # not zeroed: only the cells written here are read; of documents sharing a standard,
+        # whichever position lands last in its cell stands for it
+        place = np.empty(max(1, table.group_count), dtype=np.int32)
+        order = np.arange(len(docs), dtype=np.int32)
+        place[groups] = order
+        first = place[groups] == order
+        self.first = docs[first]
+        self.first_groups = groups[first]
+        self.count = len(self.first)
+        place[self.first_groups] = np.arange(self.count, dtype=np.int32)
+        self.dense = place[groups]
+
+
+def distinct_pairs(groups: np.ndarray, codes: np.ndarray, ngroups: int, ncodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (group, code) pairs of two parallel arrays (groups < ngroups, 0 <= codes <
+    ncodes), as two arrays in no particular order."""
+    if not len(groups):
+        return groups, codes
+    key = groups.astype(np.int64) * ncodes + codes
+    if ngroups * ncodes <= SCATTER_CELLS:
+        place = np.empty(ngroups * ncodes, dtype=np.int32)
+        order = np.arange(len(key), dtype=np.int32)
+        place[key] = order
+        first = place[key] == order
+        return groups[first], codes[first]
+    key = np.unique(key)
+    return key // ncodes, key % ncodes
 
 
 def count_values(column: FacetColumn, docs: np.ndarray, standards: Standards | None) -> np.ndarray:
     """Documents (or, with ``standards``, distinct standards) per value code."""
     if standards is None:
         return column.count(docs)
-    counts = column.count(standards.alone) if len(standards.alone) else np.zeros(len(column.values), dtype=np.int64)
-    if not len(standards.shared):
+    nvalues = len(column.values)
+    if not nvalues or not len(docs):
+        return np.zeros(nvalues, dtype=np.int64)
+    if column.uniform is None:  # every standard's editions agree: one document per standard
+        return column.count(standards.first)
+    agree = column.uniform[standards.first_groups].view(bool)
+    counts = column.count(standards.first[agree])
+    differ = ~column.uniform[standards.groups].view(bool)
+    if not differ.any():
         return counts
-    nvalues = len(column.values) + 1
+    rest, dense = docs[differ], standards.dense[differ]
     if column.single is not None:
-        codes = column.single[standards.shared]
-        distinct = np.unique(standards.groups * nvalues + (codes + 1))
-        values = distinct % nvalues - 1
-        return counts + np.bincount(values[values >= 0], minlength=len(column.values))[:len(column.values)]
+        codes = column.single[rest]
+        keep = codes >= 0
+        _, values = distinct_pairs(dense[keep], codes[keep], standards.count, nvalues)
+        return counts + np.bincount(values, minlength=nvalues)[:nvalues]
     # several values a document: editions of one standard mostly share their set of values
     # (their combination), so distinct (standard, combination) pairs first, values after
-    ncombos = len(column.combo_len)
-    pairs = np.unique(standards.groups * ncombos + column.combo[standards.shared])
-    groups, combos = pairs // ncombos, pairs % ncombos
+    groups, combos = distinct_pairs(dense, column.combo[rest], standards.count, len(column.combo_len))
     lengths = column.combo_len[combos]
     total = int(lengths.sum())
     if not total:
         return counts
     shift = np.repeat(column.combo_start[combos] - (np.cumsum(lengths) - lengths), lengths)
     values = column.combo_vals[shift + np.arange(total)]
-    if len(groups) > 1 and bool((groups[1:] == groups[:-1]).any()):
-        values = np.unique(np.repeat(groups, lengths) * nvalues + values) % nvalues
-    return counts + np.bincount(values, minlength=len(column.values))[:len(column.values)]
+    _, values = distinct_pairs(np.repeat(groups, lengths), values, standards.count, nvalues)
+    return counts + np.bincount(values, minlength=nvalues)[:nvalues]
 
 
 def count_facet(table: DocTable, name: str, docs: np.ndarray, active: list[str],

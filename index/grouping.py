@@ -33,7 +33,13 @@ def count_standards(table: DocTable, docs: np.ndarray) -> int:
     """How many standards (distinct groups) the documents belong to."""
     if not len(docs):
         return 0
-    return int(np.count_nonzero(np.bincount(table.group[docs], minlength=table.group_count)))
+    # linear in the documents (a bincount over every standard of the catalogue is not): each
+    # standard's cell keeps one of its documents' positions, whichever lands last
+    groups = table.group[docs]
+    place = np.empty(max(1, table.group_count), dtype=np.int32)
+    order = np.arange(len(docs), dtype=np.int32)
+    place[groups] = order
+    return int(np.count_nonzero(place[groups] == order))
 
 
 def first_of_each(table: DocTable, docs: Iterable[int], limit: int, skip: set[int] | None = None) -> list[int]:

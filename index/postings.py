@@ -56,6 +56,8 @@ class SegmentPostings:
     def touch(self) -> int:
         """Read every page of the arrays once (a server's warm-up: no page faults in searches)."""
         step = 1024  # int32s per 4 KiB page
+        for directory in self.fields.values():  # the look-up numbers of every term (made on first use)
+            directory.table.heads()
         return int(self.docs[::step].sum() + self.tfs.view(np.int32)[::step].sum())
 
     def _ordinal(self, fieldname: str, text: str) -> int | None:

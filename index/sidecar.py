@@ -230,6 +230,12 @@ def open_segment(reader, folder: Path, seg_id: str) -> SegmentSide:
 
 
 # ------------------------------------------------------------------ the whole index
+#: The layout of a commit's table file beyond SIDE_VERSION (which the segments' side files share):
+#: a table of another layout is made again at open from the segments' side files (a few seconds
+#: at a million documents; the segments themselves are not read). 2: per-facet ``fu:`` arrays.
+TABLE_LAYOUT = 2
+
+
 def build_table(folder: Path, toc: int, segments: list[tuple[SegmentSide, int, Iterable[int]]], size: int) -> None:
     """Write ``table-<toc>.bnd`` from the segments (side, document offset, deleted local numbers)."""
     live = np.zeros(size, dtype=bool)
@@ -282,9 +288,29 @@ def build_table(folder: Path, toc: int, segments: list[tuple[SegmentSide, int, I
     facets_meta = {}
     for name in FACETS:
         facets_meta[name] = _build_facet(name, segments, size, live, arrays)
+        _mark_uniform(name, arrays, facets_meta[name])
     write_bundle(table_path(folder, toc), arrays, {"version": SIDE_VERSION, "size": size, "facets": facets_meta,
-                                                   "factors": factors_stamp(),
+                                                   "factors": factors_stamp(), "table": TABLE_LAYOUT,
                                                    "segments": [(side.seg_id, offset) for side, offset, _ in segments]})
+
+
+def _mark_uniform(name: str, arrays: dict, meta: dict) -> None:
+    """Whether each standard's documents all have the same value (or set of values) of a facet:
+    ``fu:<name>``, one byte per group, written only when some standard's editions differ
+    (``meta["uniform"]`` False). Counting standards per value then needs no distinct pass over
+    the standards whose editions agree (facets.count_values)."""
+    codes = arrays.get(f"fs:{name}")
+    if codes is None:
+        codes = arrays[f"fc:{name}"]
+    by_group, starts = arrays["grp_docs"], arrays["grp_starts"][:-1]
+    if not len(by_group):
+        meta["uniform"] = True
+        return
+    values = codes[by_group]
+    same = np.maximum.reduceat(values, starts) == np.minimum.reduceat(values, starts)
+    meta["uniform"] = bool(same.all())
+    if not meta["uniform"]:
+        arrays[f"fu:{name}"] = same.astype(np.uint8)
 
 
 def factors_stamp() -> list:

@@ -20,7 +20,7 @@ from .facets import FACET_CACHE_ENTRIES, BoundedCache, FacetColumn, facet_candid
 from .postings import SegmentPostings, find_stale_cache_files, load_postings
 from .schema import FACETS, ROW_DATE, ROW_DESIGNATION, ROW_IN_FORCE, ROW_KEY, ROW_STATUS, ROW_YEAR, STATUS_RANK
 from .scoring import TermScores
-from .sidecar import SIDE_VERSION, build_table, factors_stamp, open_segment, remove_stale, table_path
+from .sidecar import SIDE_VERSION, TABLE_LAYOUT, build_table, factors_stamp, open_segment, remove_stale, table_path
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class DocTable:
         try:
             found = Bundle(path)
             if found.meta.get("version") == SIDE_VERSION and found.meta.get("size") == size \
-                    and found.meta.get("factors") == factors_stamp():
+                    and found.meta.get("factors") == factors_stamp() and found.meta.get("table") == TABLE_LAYOUT:
                 return found
         except BundleError:
             pass
@@ -305,6 +305,11 @@ def touch_all(table: DocTable) -> None:
         if arr.nbytes:
             total += int(arr.view(np.uint8)[::4096].sum())
     table.terms.touch()
+    for side in table.sides:  # designations and titles a suggestion bisects (made on first use)
+        for strings in (side.designations, side.titles, side.shown_titles):
+            strings.heads()
+    for name in FACETS:  # the values a facet lists with no filter chosen
+        table.get_candidate_codes(name, [])
 
 
 __all__ = ["DocTable", "Rows", "SegmentPostings", "touch_all"]

@@ -25,6 +25,7 @@ from index import postings as postings_module
 from index import scoring
 from index.bundle import StringTable, pack_strings
 from index.facets import FACETS, count_facet, facet_candidates
+from index.grouping import count_standards
 from index.postings import CACHED_FIELDS
 from index.schema import ROW_FACETS, ROW_WORK
 from index.scoring import K1, Scored, Within, combine_all, combine_any, evaluate
@@ -307,8 +308,9 @@ def count_standards_by_rows(table, name: str, docs: list[int], active: list[str]
     return [[v, n] for v, n in items[:facets_module.FACET_LIMIT]]
 
 
+@pytest.mark.parametrize("scatter", [True, False])
 @pytest.mark.parametrize("size", [0, 1, 7, 40, 150, 196])
-def test_facet_counts_of_standards_equal_counting_distinct_works(tmp_path_factory, size):
+def test_facet_counts_of_standards_equal_counting_distinct_works(tmp_path_factory, monkeypatch, size, scatter):
     """Counting standards: facets whose values differ between a standard's editions (publisher,
     status, ICS: each edition draws its own) and facets the editions share (committee and ICS
     in the second half, where every edition carries its work's)."""
@@ -322,9 +324,15 @@ def test_facet_counts_of_standards_equal_counting_distinct_works(tmp_path_factor
         _, table = take_snapshot(index)
         docs = sorted(random.Random(size).sample(table.alive.tolist(), size))
         array = np.array(docs, dtype=np.int32)
+        if not scatter:  # distinct (standard, value) pairs by np.unique rather than a scratch array
+            monkeypatch.setattr(facets_module, "SCATTER_CELLS", 0)
         standards = facets_module.Standards(table, array)
+        assert standards.count == count_standards(table, array) == len({table.rows[d][ROW_WORK] for d in docs})
+        assert sorted(table.rows[int(d)][ROW_WORK] for d in standards.first) == sorted({table.rows[d][ROW_WORK] for d in docs})
         for name in FACETS:
             assert count_facet(table, name, array, [], standards) == count_standards_by_rows(table, name, docs, []), name
+        # the second half's committee is shared by every edition of a work, the first half's is not
+        assert table.columns["committee"].uniform is not None and table.columns["committee"].uniform.any()
     finally:
         index.close()
 
