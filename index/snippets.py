@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from .analyzers import HAS_CJK, LATIN_WORD, fold_chinese
 from .query import Understood, collect_stem_heads, fold_word, stem_word
@@ -46,12 +47,22 @@ def match_spans(title: str, und: Understood) -> list[list[int]]:
     if und.words or und.stems:
         words, stems = und.words, und.stems
         if und.heads is None:
-            und.heads = (collect_stem_heads(stems),)
-        heads = und.heads[0]
-        for m in LATIN_WORD.finditer(title):
-            low = fold_word(m.group())
-            if low in words or ((heads is None or low[:2] in heads) and stem_word(low) in stems):
-                spans.append(m.span())
+            heads = collect_stem_heads(stems)
+            und.heads = (heads, _candidate_words(heads, words))
+        heads, candidates = und.heads
+        if candidates is not None and not _NON_ASCII_WORD.search(title):
+            # every letter and digit is ASCII (dashes and quotes may not be): the title folds to
+            # its lower case, letter for letter, so only words that start as a query word or
+            # stem does need a look
+            for m in candidates.finditer(title.lower()):
+                low = m.group()
+                if low in words or (low[:2] in heads and stem_word(low) in stems):
+                    spans.append(m.span())
+        else:
+            for m in LATIN_WORD.finditer(title):
+                low = fold_word(m.group())
+                if low in words or ((heads is None or low[:2] in heads) and stem_word(low) in stems):
+                    spans.append(m.span())
     if und.cjk:
         found = _find_all(title, und.cjk)
         if not found and HAS_CJK.search(title):
@@ -70,6 +81,25 @@ def match_spans(title: str, und: Understood) -> list[list[int]]:
         else:
             merged.append([start, end])
     return merged
+
+
+_ALNUM_START = re.compile("[a-z0-9]+")
+#: A letter or digit outside ASCII (é, Greek, CJK ...): such a title takes the word-by-word loop.
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+
+
+def _candidate_words(heads: frozenset[str] | None, words: set[str]) -> re.Pattern | None:
+    """The lower-case ASCII words that can match: those beginning with a stem's first two letters
+    or with a query word's (None when a one-letter stem leaves every word a candidate)."""
+    if heads is None:
+        return None
+    # an ASCII title's words are runs of [a-z0-9] once lowered: only such beginnings can match
+    starts = {found.group() for start in set(heads) | {word[:2] for word in words}
+              if (found := _ALNUM_START.match(start))}
+    if not starts:
+        return None
+    alternatives = "|".join(re.escape(start) for start in sorted(starts, key=len, reverse=True))
+    return re.compile(f"(?<![a-z0-9])(?:{alternatives})[a-z0-9]*")
 
 
 def mark_spans(title: str, spans: list[list[int]]) -> str:

@@ -6,6 +6,8 @@ a number means and designations not held are tested in tests/test_search_meaning
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogue.records import Standard
 from index import QueryError, SearchIndex
@@ -423,3 +425,32 @@ def test_snippet_marks_traditional_title(tmp_path):
 def test_did_you_mean_replaces_whole_words_only(ix):
     # 'testng' also sits inside the first word, which has no correction: only the word changes
     assert ix.search("metallictestng testng").suggestion == "metallictestng testing"
+
+
+# --- the snippet's ASCII short-cut ----------------------------------------------------------
+
+TITLE_WORDS = ["valves", "Valve", "testing", "tests", "happy", "happiness", "relational", "x-ray", "ISO",
+               "5208", "a", "i", "ies", "Pressure", "pressures", "of", "metallic", "sensibility", "A1b2", "facades"]
+
+
+@given(st.lists(st.sampled_from(TITLE_WORDS + [" ", " - ", ", ", "(", ")", "/", "_", ":", " — ", "’", "«", "Ⓐ",
+                                              "Façades", "façade", "Ωmega", "阀门", "İstanbul"]), max_size=20),
+       st.lists(st.sampled_from(TITLE_WORDS), min_size=1, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_ascii_snippet_short_cut_marks_what_the_word_by_word_loop_marks(pieces, asked):
+    """Where every letter of a title is ASCII the snippet visits only candidate words
+    (index/snippets.py); it must mark exactly the spans that stemming every word marks, and
+    titles with other letters (accents, Greek, CJK) or non-ASCII punctuation must not differ."""
+    from index.query import Understood, fold_word, stem_word
+    from index.snippets import match_spans
+
+    title = "".join(pieces)
+    words = {fold_word(w) for w in asked}
+    stems = {stem_word(fold_word(w)) for w in asked}
+    fast = Understood(text=" ".join(asked), words=set(words), stems=set(stems))
+    slow = Understood(text=" ".join(asked), words=set(words), stems=set(stems))
+    from index.query import collect_stem_heads
+
+    slow.heads = (collect_stem_heads(stems), None)  # no candidate pattern: every word is stemmed
+    assert match_spans(title, fast) == match_spans(title, slow)
+    assert fast.heads is not None and (fast.heads[1] is not None) == (fast.heads[0] is not None)
