@@ -79,12 +79,15 @@ def describe_group(table: DocTable, code: int, shown: int, docs: np.ndarray) -> 
     ``{"work": "iso-5208", "count": 4, "editions": 4, "amendments": 0, ..., "members": [{"key",
     "designation", "status", "year", "kind"}, ...]}`` (the representative not among the members).
     """
-    kinds = np.bincount(table.kind[docs], minlength=len(KINDS)) if len(docs) else np.zeros(len(KINDS), dtype=np.int64)
-    out: dict = {"work": table.group_name(code), "count": int(len(docs))}
+    numbers = docs.tolist()
+    kinds = [0] * len(KINDS)
+    for k in table.kind[docs].tolist():
+        kinds[k] += 1
+    out: dict = {"work": table.group_name(code), "count": len(numbers)}
     for i, kind in enumerate(KINDS):
-        out[KIND_COUNTS[kind]] = int(kinds[i])
+        out[KIND_COUNTS[kind]] = kinds[i]
     listed = []
-    for docnum in docs.tolist():
+    for docnum in numbers:
         if docnum == shown:
             continue
         if len(listed) >= MEMBERS_SHOWN:

@@ -54,9 +54,9 @@ def match_spans(title: str, und: Understood) -> list[list[int]]:
             # every letter and digit is ASCII (dashes and quotes may not be): the title folds to
             # its lower case, letter for letter, so only words that start as a query word or
             # stem does need a look
-            for m in candidates.finditer(title.lower()):
+            for m in _ASCII_WORD.finditer(title.lower()):
                 low = m.group()
-                if low in words or (low[:2] in heads and stem_word(low) in stems):
+                if low[:2] in candidates and (low in words or (low[:2] in heads and stem_word(low) in stems)):
                     spans.append(m.span())
         else:
             for m in LATIN_WORD.finditer(title):
@@ -83,23 +83,19 @@ def match_spans(title: str, und: Understood) -> list[list[int]]:
     return merged
 
 
-_ALNUM_START = re.compile("[a-z0-9]+")
+_ASCII_WORD = re.compile("[a-z0-9]+")
 #: A letter or digit outside ASCII (é, Greek, CJK ...): such a title takes the word-by-word loop.
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
-def _candidate_words(heads: frozenset[str] | None, words: set[str]) -> re.Pattern | None:
-    """The lower-case ASCII words that can match: those beginning with a stem's first two letters
-    or with a query word's (None when a one-letter stem leaves every word a candidate)."""
+def _candidate_words(heads: frozenset[str] | None, words: set[str]) -> frozenset[str] | None:
+    """How the lower-case ASCII words that can match begin: with a stem's first two letters or
+    a query word's (None when a one-letter stem leaves every word a candidate). A word of one
+    letter begins as itself."""
     if heads is None:
         return None
     # an ASCII title's words are runs of [a-z0-9] once lowered: only such beginnings can match
-    starts = {found.group() for start in set(heads) | {word[:2] for word in words}
-              if (found := _ALNUM_START.match(start))}
-    if not starts:
-        return None
-    alternatives = "|".join(re.escape(start) for start in sorted(starts, key=len, reverse=True))
-    return re.compile(f"(?<![a-z0-9])(?:{alternatives})[a-z0-9]*")
+    return frozenset(start for start in set(heads) | {word[:2] for word in words} if _ASCII_WORD.fullmatch(start))
 
 
 def mark_spans(title: str, spans: list[list[int]]) -> str:

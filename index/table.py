@@ -9,6 +9,7 @@ the same generation shares the pages.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import OrderedDict
 from pathlib import Path
 
@@ -34,7 +35,7 @@ class Rows:
 
     def __init__(self, sides: list, offsets: np.ndarray, live: np.ndarray, size: int):
         self._sides = sides
-        self._offsets = offsets
+        self._starts = [int(offset) for offset in offsets]  # a list: bisect beats numpy on a few
         self._live = live
         self._size = size
         self._cache: OrderedDict[int, tuple] = OrderedDict()
@@ -51,8 +52,8 @@ class Rows:
         found = self._cache.get(docnum)
         if found is not None:
             return found
-        i = int(np.searchsorted(self._offsets, docnum, side="right")) - 1
-        row = self._sides[i].row(docnum - int(self._offsets[i]))
+        i = bisect_right(self._starts, docnum) - 1
+        row = self._sides[i].row(docnum - self._starts[i])
         self._cache[docnum] = row
         if len(self._cache) > ROW_CACHE:
             self._cache.popitem(last=False)
