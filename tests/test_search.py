@@ -454,3 +454,38 @@ def test_ascii_snippet_short_cut_marks_what_the_word_by_word_loop_marks(pieces, 
     slow.heads = (collect_stem_heads(stems), None)  # no candidate pattern: every word is stemmed
     assert match_spans(title, fast) == match_spans(title, slow)
     assert fast.heads is not None and (fast.heads[1] is not None) == (fast.heads[0] is not None)
+
+
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=40), st.integers(1, 400), st.integers(9000, 30000),
+       st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_kth_largest_equals_sorting(levels, k, n, seed):
+    """The pool's threshold (index/search.py kth_largest) over arrays large enough for its
+    sampled bound: few distinct values (as broad queries' scores are) and many."""
+    import numpy as np
+
+    from index.search import kth_largest
+
+    rng = np.random.default_rng(seed)
+    few = np.array(levels, dtype=np.float64)[rng.integers(0, len(levels), n)]
+    many = rng.random(n) * (1 + few)
+    for values in (few, many, np.sort(few), np.sort(many)[::-1]):
+        k_here = min(k, len(values))
+        assert kth_largest(values, k_here) == np.sort(values)[len(values) - k_here]
+
+
+def test_kth_largest_falls_back_when_the_sample_misleads():
+    """Large values only where the evenly spaced sample looks: fewer than k values reach the
+    sampled bound, so the whole array is partitioned (and the answer is still exact)."""
+    import numpy as np
+
+    from index.search import kth_largest
+
+    n = 30000
+    values = np.zeros(n)
+    values[::n // 2048] = np.arange(len(values[::n // 2048]), dtype=np.float64) + 1
+    for k in (1, 20, 100, 400):
+        assert kth_largest(values, k) == np.sort(values)[n - k]
+    sample = np.sort(values[::n // 2048])
+    bound = sample[len(sample) - 1 - (4 * 100 * len(sample) // n + 8)]
+    assert (values >= bound).sum() < 100  # k = 100 took the fall-back path
