@@ -81,7 +81,7 @@ class Understood:
     asked: list[Asked] = field(default_factory=list)
     #: Chinese typos corrected by sound: (as typed, the known word), e.g. ('闸伐', '闸阀').
     corrected: list[tuple[str, str]] = field(default_factory=list)
-    #: (collect_stem_heads(stems), candidate-word pattern), filled by the first highlight (the stems are complete by then)
+    #: (collect_stem_heads(stems), how candidate ASCII words begin), filled by the first highlight (stems complete by then)
     heads: tuple | None = None
 
     def word_query(self, require_all: bool = True) -> Q.Query | None:
