@@ -12,9 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from catalogue.cli import main
 from catalogue.demo import demo_files
+from catalogue.records import Standard
+from catalogue.store import Store
+from ingest.pipeline import complete_record, ingest_paths
 
 from conftest import FIXTURES, ROOT
 
@@ -203,3 +208,79 @@ def test_both_archives_dry_run_rejects_only_what_the_grammar_leaves_out(tmp_path
     texts = " ".join(p["reason"] for p in report["problems"])
     for form in ("ISO/IEC DIR", "/FRAG", "ISO/DATA"):
         assert form in texts
+
+
+# --- supplements by the grammar, on designations no fixture holds ----------------------------
+
+@st.composite
+def astm_designations(draw):
+    """ASTM's numbering with its revision marks: 'ASTM D2209-00a(2015)e2' (a letter for a second
+    revision in a year, a reapproval year, an editorial change): each names an edition."""
+    letter = draw(st.sampled_from("ABCDEFG"))
+    number = draw(st.integers(1, 9999))
+    year = draw(st.integers(0, 99))
+    text = f"ASTM {letter}{number}-{year:02d}"
+    if draw(st.booleans()):
+        text += draw(st.sampled_from("abcd"))
+    if draw(st.booleans()):
+        text += f"({draw(st.integers(2000, 2025))})"
+    if draw(st.booleans()):
+        text += f"e{draw(st.integers(1, 9))}"
+    return text
+
+
+@st.composite
+def supplements(draw):
+    """An ISO or IEC amendment or corrigendum of a dated edition, as each publisher prints it."""
+    publisher = draw(st.sampled_from(["ISO", "IEC"]))
+    number = draw(st.integers(100, 99999))
+    base_year, year = draw(st.integers(1990, 2020)), draw(st.integers(2021, 2025))
+    kind = draw(st.sampled_from(["amends", "corrects"]))
+    count = draw(st.integers(1, 3))
+    if publisher == "ISO":
+        mark = f"Amd {count}" if kind == "amends" else f"Cor {count}"
+        return f"ISO {number}:{base_year}/{mark}:{year}", f"ISO {number}:{base_year}", kind
+    mark = f"AMD{count}" if kind == "amends" else f"COR{count}"
+    return f"IEC {number}:{base_year}/{mark}:{year}", f"IEC {number}:{base_year}", kind
+
+
+@settings(max_examples=200, deadline=None)
+@given(astm_designations())
+def test_astm_revision_marks_name_editions_not_supplements(text):
+    record = Standard(text, titles={"en": "Generated ASTM title"})
+    assert complete_record(record) is None
+    assert record.supplement == "" and record.publisher == "ASTM" and record.year
+    assert not [r for r in record.relations if r.type in ("amends", "corrects")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(supplements())
+def test_iso_and_iec_supplements_relate_to_their_edition(case):
+    text, base, kind = case
+    record = Standard(text, titles={"en": "Generated supplement"})
+    assert complete_record(record) is None
+    assert [(r.type, r.target) for r in record.relations if r.type in ("amends", "corrects")] == [(kind, base)]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(astm_designations(), min_size=1, max_size=6, unique=True), st.lists(supplements(), max_size=4, unique_by=lambda case: case[0]))
+def test_a_generated_file_lands_with_the_relations_the_grammar_gives(tmp_path_factory, astm, supps):
+    """End to end: a JSONL file of generated records into a real store; ASTM editions get no
+    supplement relation, each ISO/IEC supplement one to its base edition."""
+    folder = tmp_path_factory.mktemp("generated")
+    lines = [{"designation": text, "titles": {"en": "Generated"}} for text in astm]
+    lines += [{"designation": text, "titles": {"en": "Generated"}} for text, _, _ in supps]
+    path = folder / "generated.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with Store(folder / "home", create=True) as store:
+        report = ingest_paths(store, [path])
+        assert (report.added, report.rejected) == (len(lines), 0)
+        for text in astm:
+            record = Standard(text)
+            complete_record(record)
+            assert not [r for r in store.relations(record.key) if r.type in ("amends", "corrects")], text
+        for text, base, kind in supps:
+            record = Standard(text)
+            complete_record(record)
+            assert [(r.type, r.target) for r in store.relations(record.key)
+                    if r.type in ("amends", "corrects")] == [(kind, base)], text
