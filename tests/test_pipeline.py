@@ -263,7 +263,8 @@ def test_iso_and_iec_supplements_relate_to_their_edition(case):
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(astm_designations(), min_size=1, max_size=6, unique=True), st.lists(supplements(), max_size=4, unique_by=lambda case: case[0]))
+@given(st.lists(astm_designations(), min_size=1, max_size=6, unique=True),
+       st.lists(supplements(), max_size=4, unique_by=lambda case: case[0]))
 def test_a_generated_file_lands_with_the_relations_the_grammar_gives(tmp_path_factory, astm, supps):
     """End to end: a JSONL file of generated records into a real store; ASTM editions get no
     supplement relation, each ISO/IEC supplement one to its base edition."""
