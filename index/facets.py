@@ -168,6 +168,16 @@ def facet_candidates(table: DocTable, name: str, active: list[str]) -> list[str]
 SCATTER_CELLS = 1 << 22
 
 
+def one_each(keys: np.ndarray, size: int) -> np.ndarray:
+    """A mask of ``keys`` (each 0 <= key < size) holding one True for each distinct key, in time
+    linear in the keys: each key's cell of a scratch array keeps one of its positions (whichever
+    lands last; the array is not zeroed, only cells written here are read)."""
+    place = np.empty(max(1, size), dtype=np.int32)
+    order = np.arange(len(keys), dtype=np.int32)
+    place[keys] = order
+    return place[keys] == order
+
+
 class Standards:
     """The documents of a match set as standards (groups), for counting standards rather than
     documents: ``first`` holds one document of each standard (enough for a facet whose values a
@@ -175,23 +185,18 @@ class Standards:
     distinct (standard, value) pairs where the editions differ). Linear in the documents: no
     pass over every standard of the catalogue."""
 
-    __slots__ = ("docs", "groups", "first", "first_groups", "dense", "count")
+    __slots__ = ("groups", "first", "first_groups", "dense", "count")
 
     def __init__(self, table: DocTable, docs: np.ndarray):
-        self.docs = docs
         groups = table.group[docs]
         self.groups = groups
-        # not zeroed: only the cells written here are read; of documents sharing a standard,
-        # whichever position lands last in its cell stands for it
-        place = np.empty(max(1, table.group_count), dtype=np.int32)
-        order = np.arange(len(docs), dtype=np.int32)
-        place[groups] = order
-        first = place[groups] == order
+        first = one_each(groups, table.group_count)
         self.first = docs[first]
         self.first_groups = groups[first]
         self.count = len(self.first)
-        place[self.first_groups] = np.arange(self.count, dtype=np.int32)
-        self.dense = place[groups]
+        number = np.empty(max(1, table.group_count), dtype=np.int32)  # read only where written
+        number[self.first_groups] = np.arange(self.count, dtype=np.int32)
+        self.dense = number[groups]
 
 
 def distinct_pairs(groups: np.ndarray, codes: np.ndarray, ngroups: int, ncodes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -201,10 +206,7 @@ def distinct_pairs(groups: np.ndarray, codes: np.ndarray, ngroups: int, ncodes: 
         return groups, codes
     key = groups.astype(np.int64) * ncodes + codes
     if ngroups * ncodes <= SCATTER_CELLS:
-        place = np.empty(ngroups * ncodes, dtype=np.int32)
-        order = np.arange(len(key), dtype=np.int32)
-        place[key] = order
-        first = place[key] == order
+        first = one_each(key, ngroups * ncodes)
         return groups[first], codes[first]
     key = np.unique(key)
     return key // ncodes, key % ncodes

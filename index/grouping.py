@@ -13,6 +13,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .facets import one_each
 from .schema import KINDS, ROW_DESIGNATION, ROW_KEY, ROW_STATUS, ROW_YEAR
 from .table import DocTable
 
@@ -33,13 +34,8 @@ def count_standards(table: DocTable, docs: np.ndarray) -> int:
     """How many standards (distinct groups) the documents belong to."""
     if not len(docs):
         return 0
-    # linear in the documents (a bincount over every standard of the catalogue is not): each
-    # standard's cell keeps one of its documents' positions, whichever lands last
-    groups = table.group[docs]
-    place = np.empty(max(1, table.group_count), dtype=np.int32)
-    order = np.arange(len(docs), dtype=np.int32)
-    place[groups] = order
-    return int(np.count_nonzero(place[groups] == order))
+    # linear in the documents (a bincount over every standard of the catalogue is not)
+    return int(np.count_nonzero(one_each(table.group[docs], table.group_count)))
 
 
 def first_of_each(table: DocTable, docs: Iterable[int], limit: int, skip: set[int] | None = None) -> list[int]:
